@@ -1,0 +1,238 @@
+"""The engine's front door: turn what a person typed or pasted into one Answer.
+
+Every surface (Slack command, mention, watched message, shortcut, file, console) calls one of
+these functions, so the same input gets the same answer wherever it was typed. The order of
+the checks matters: explicit verbs first (help, search, compare), then a text that is one
+code, then a bounce, then codes found anywhere in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.bounce import looks_like_bounce, parse_bytes, parse_text
+from bot.bounce.model import BounceReport
+from bot.codes import CodeQuery, looks_like_code, parse_code
+from bot.compare import compare
+from bot.explain import explain, explain_query, provider_note
+from bot.extract import find_codes
+from bot.i18n import t, t_list
+from bot.kb.markers import find_markers
+from bot.results import (
+    Answer,
+    BounceAnswer,
+    CodesFound,
+    Explanation,
+    Help,
+    Problem,
+    SearchResult,
+)
+from bot.search import search
+
+MAX_EXPLANATIONS = 10
+MAX_BOUNCE_EXPLANATIONS = 5
+VS = re.compile(r"\s+(?:vs\.?|versus|or|and|against)\s+|\s*,\s*", re.IGNORECASE)
+QUESTION = re.compile(
+    r"^(?:explain|define|lookup|look up|code|what(?:'s| is| are| does)?|whats|meaning of|"
+    r"tell me about)\b\s*",
+    re.IGNORECASE,
+)
+TRAILING = " \t\n?!.,;:"
+HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,40}:[ \t]", re.MULTILINE)
+# A combined reply: the enhanced code starts at most this many characters after the reply code.
+COMBINED_GAP = 3
+
+
+def help_answer(locale: str = "en", notice: str | None = None) -> Help:
+    return Help(
+        title=t("help.title", locale),
+        lines=t_list("help.lines", locale),
+        examples=t_list("help.examples", locale),
+        notice=notice,
+    )
+
+
+def _is_message(text: str) -> bool:
+    """A whole RFC 5322 message: several header lines before the first blank line."""
+    head = text.lstrip()[:4000].split("\n\n", 1)[0]
+    return len(HEADER_LINE.findall(head)) >= 3
+
+
+def _bounce_report(text: str) -> BounceReport | None:
+    """The parsed bounce when `text` holds one with at least one recipient address.
+
+    A fragment without any address ("550 5.1.1 user unknown") is better answered by explaining
+    its codes than by a recipient list with a blank recipient.
+    """
+    if not (_is_message(text) or looks_like_bounce(text)):
+        return None
+    report = parse_text(text)
+    return report if any(r.address for r in report.recipients) else None
+
+
+def _split_codes(text: str) -> list[str]:
+    """The codes named in `compare 421 450`, `211 vs 554`, `550 5.7.1, 421 4.7.0`."""
+    parts = [p.strip(TRAILING) for p in VS.split(text) if p.strip(TRAILING)]
+    if len(parts) >= 2 and all(parse_code(p) for p in parts):
+        return parts
+    tokens = [tok.strip(TRAILING) for tok in text.split() if tok.strip(TRAILING)]
+    codes: list[str] = []
+    for token in tokens:
+        query = parse_code(token)
+        if query is None:
+            if looks_like_code(token):
+                codes.append(token)
+            continue
+        previous = parse_code(codes[-1]) if codes else None
+        if query.kind == "enhanced" and previous is not None and previous.kind == "basic":
+            codes[-1] = f"{codes[-1]} {token}"
+        else:
+            codes.append(token)
+    return codes
+
+
+def explanations_in_text(text: str, locale: str = "en") -> tuple[list[Explanation], int]:
+    """Every distinct code and provider marker in `text`, explained; and how many were left out."""
+    matches = find_codes(text)
+    queries: list[CodeQuery] = []
+    index = 0
+    while index < len(matches):
+        match = matches[index]
+        nxt = matches[index + 1] if index + 1 < len(matches) else None
+        if (
+            match.kind == "basic"
+            and nxt is not None
+            and nxt.kind == "enhanced"
+            and 0 <= nxt.start - match.end <= COMBINED_GAP
+        ):
+            queries.append(CodeQuery("combined", basic=match.code, enhanced=nxt.code))
+            index += 2
+            continue
+        if match.kind == "basic":
+            queries.append(CodeQuery("basic", basic=match.code))
+        else:
+            queries.append(CodeQuery("enhanced", enhanced=match.code))
+        index += 1
+    seen: set[str] = set()
+    explanations: list[Explanation] = []
+    markers = find_markers(text, locale)
+    for query in queries:
+        if query.display in seen:
+            continue
+        seen.add(query.display)
+        result = explain_query(query, locale)
+        if isinstance(result, Explanation):
+            explanations.append(result)
+    marker_ids = {n.marker_id for e in explanations for n in e.provider_notes}
+    notes = tuple(provider_note(m) for m in markers if m.id not in marker_ids)
+    if notes and explanations:
+        first = explanations[0]
+        explanations[0] = replace(first, provider_notes=notes + first.provider_notes)
+    elif notes:
+        for marker in markers:
+            token = marker.tokens[0] if marker.tokens else marker.name
+            result = explain_query(CodeQuery("token", token=token), locale)
+            if isinstance(result, Explanation):
+                explanations.append(result)
+    omitted = max(0, len(explanations) - MAX_EXPLANATIONS)
+    return explanations[:MAX_EXPLANATIONS], omitted
+
+
+def _codes_answer(text: str, locale: str) -> Answer | None:
+    explanations, omitted = explanations_in_text(text, locale)
+    if not explanations:
+        return None
+    if len(explanations) == 1:
+        return explanations[0]
+    return CodesFound(items=tuple(explanations), omitted=omitted)
+
+
+def bounce_answer(report: BounceReport, locale: str = "en") -> BounceAnswer:
+    """A bounce report with one explanation per distinct status/reply code it reports."""
+    seen: set[str] = set()
+    explanations: list[Explanation] = []
+    for recipient in report.recipients:
+        status = recipient.status
+        if status and int(status.split(".")[2]) >= 900:
+            status = None  # a parser-made pseudo status, not a code that was on the wire
+        query = " ".join(c for c in (recipient.reply_code, status) if c)
+        if not query or query in seen:
+            continue
+        seen.add(query)
+        result = explain(query, locale)
+        if isinstance(result, Explanation):
+            explanations.append(result)
+        if len(explanations) >= MAX_BOUNCE_EXPLANATIONS:
+            break
+    return BounceAnswer(report=report, explanations=tuple(explanations))
+
+
+def answer(text: str, locale: str = "en") -> Answer:
+    """Answer an explicit request: `554`, `550 5.7.26`, `211 vs 554`, `compare 421 450`,
+    `search mailbox full`, `help`, an empty text (help), or pasted bounce text / a whole message."""
+    clean = text.strip()
+    if not clean:
+        return help_answer(locale)
+    head, _, rest = clean.partition(" ")
+    verb = head.lower().rstrip(":")
+    if verb in ("help", "usage", "?", "-h", "--help") and not rest.strip():
+        return help_answer(locale)
+    if verb in ("search", "find"):
+        return _search(rest, locale)
+    if verb in ("compare", "diff", "difference"):
+        return compare(_split_codes(rest), locale)
+    short = QUESTION.sub("", clean, count=1).strip(TRAILING) if len(clean) <= 200 else clean
+    if (query := parse_code(short)) is not None:
+        return explain_query(query, locale)
+    if len(short) <= 200 and VS.search(short):
+        codes = _split_codes(short)
+        if len(codes) >= 2:
+            return compare(codes, locale)
+    if (report := _bounce_report(clean)) is not None:
+        return bounce_answer(report, locale)
+    found = _codes_answer(clean, locale)
+    if found is not None:
+        return found
+    if looks_like_code(short):
+        return explain(short, locale)
+    if len(short.split()) <= 6:
+        result = search(short, locale)
+        if result.hits:
+            return result
+    return help_answer(locale, notice=t("help.nonsense_notice", locale, text=short[:60]))
+
+
+def _search(query: str, locale: str) -> Answer:
+    if not query.strip():
+        return Problem(message=t("search.no_query", locale))
+    result: SearchResult = search(query, locale)
+    if not result.hits:
+        return Problem(message=t("search.no_hits", locale, query=query.strip()[:80]))
+    return result
+
+
+def answer_passive(text: str, locale: str = "en") -> Answer | None:
+    """Answer a chat message nobody addressed to the bot: a bounce or a message full of codes
+    gets an Answer; ordinary chat gets None."""
+    clean = text.strip()
+    if not clean:
+        return None
+    if (report := _bounce_report(clean)) is not None:
+        return bounce_answer(report, locale)
+    matches = find_codes(clean)
+    if any(m.kind == "enhanced" for m in matches) or len({m.code for m in matches}) >= 2:
+        return _codes_answer(clean, locale)
+    return None
+
+
+def answer_file(data: bytes, filename: str, locale: str = "en") -> Answer:
+    """Answer an uploaded `.eml` / `.txt` file (bytes as downloaded)."""
+    report = parse_bytes(data)
+    if report.recipients:
+        return bounce_answer(report, locale)
+    text = data.decode("utf-8", errors="replace")
+    found = _codes_answer(text, locale)
+    if found is not None:
+        return found
+    return Problem(message=t("answer.file_not_bounce", locale, filename=filename[:100]))

@@ -1,0 +1,123 @@
+"""`smtpbot parse [--format jsonl|text] FILE [FILE ...]`: decode bounce files.
+
+One JSON object per input, in input order; a file that cannot be read sets `error` and the
+run goes on, so a batch job never loses the other results to one bad file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import IO, Any
+
+from bot.bounce.engine import parse_bytes
+from bot.bounce.model import BounceReport
+
+USAGE_ERROR = 2
+
+
+def _read(path: str, stdin_bytes_reader: Callable[[], bytes]) -> bytes:
+    if path == "-":
+        return stdin_bytes_reader()
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def result_dict(source: str, report: BounceReport | None, error: str | None) -> dict[str, Any]:
+    return {
+        "source": source,
+        "kind": report.kind if report else "none",
+        "decoder": report.decoder if report else None,
+        "recipients": [r.to_dict() for r in report.recipients] if report else [],
+        "original": report.original.to_dict() if report else None,
+        "error": error,
+    }
+
+
+def render_text(source: str, report: BounceReport | None, error: str | None) -> str:
+    lines = [f"== {source}"]
+    if error:
+        lines.append(f"   error: {error}")
+        return "\n".join(lines)
+    if report is None or not report.recipients:
+        lines.append("   not a bounce (no failed recipients found)")
+        return "\n".join(lines)
+    lines.append(f"   {report.kind} report, decoded as {report.decoder}")
+    for r in report.recipients:
+        bounce = {True: "hard", False: "soft", None: "-"}[r.hard_bounce]
+        if r.reason in ("delivered", "feedback", "vacation"):
+            bounce = "not a failure"
+        lines.append(
+            f" - {r.address}: {r.reason} ({bounce}); status {r.status or '-'}, "
+            f"reply {r.reply_code or '-'}"
+        )
+        if r.diagnostic:
+            lines.append(f"   diagnostic: {r.diagnostic[:300]}")
+        extras = [
+            f"{label} {value}"
+            for label, value in (
+                ("command", r.smtp_command),
+                ("remote MTA", r.remote_mta),
+                ("reporting MTA", r.reporting_mta),
+                ("provider", r.provider),
+                ("feedback type", r.feedback_type),
+            )
+            if value
+        ]
+        if extras:
+            lines.append("   " + "; ".join(extras))
+    o = report.original
+    if o.subject or o.message_id:
+        lines.append(f"   original: {o.subject or '-'} {o.message_id or ''}".rstrip())
+    return "\n".join(lines)
+
+
+def run_parse(
+    paths: list[str],
+    fmt: str,
+    stdout: IO[str],
+    stdin_bytes_reader: Callable[[], bytes],
+) -> int:
+    """Decode every path; exit code 0 even when some files are bad (their `error` says so)."""
+    if fmt not in ("jsonl", "text"):
+        print(f"unknown format {fmt!r} (use jsonl or text)", file=sys.stderr)
+        return USAGE_ERROR
+    for path in paths:
+        report: BounceReport | None = None
+        error: str | None = None
+        try:
+            data = _read(path, stdin_bytes_reader)
+        except OSError as exc:
+            error = f"cannot read: {exc.strerror or exc}"
+        else:
+            try:
+                report = parse_bytes(data)
+            except Exception as exc:
+                error = f"cannot parse: {type(exc).__name__}: {exc}"
+        if fmt == "jsonl":
+            stdout.write(json.dumps(result_dict(path, report, error), ensure_ascii=False) + "\n")
+        else:
+            stdout.write(render_text(path, report, error) + "\n")
+    stdout.flush()
+    return 0
+
+
+def build_parser(prog: str = "smtpbot parse") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, description="Explain bounce messages.")
+    parser.add_argument("--format", choices=("jsonl", "text"), default="jsonl")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="message files; - reads stdin")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code not in (None, 0) else 0
+    return run_parse(args.files, args.format, sys.stdout, sys.stdin.buffer.read)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

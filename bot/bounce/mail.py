@@ -1,0 +1,280 @@
+"""One parse of a raw message into the few views the decoders need.
+
+The message is parsed once with the `compat32` policy (several times faster than
+`policy.default` on bounces) and only the parts a decoder can use are decoded: the text parts
+of the notification, the delivery-status and feedback-report field blocks, and the headers of
+the returned original message. Everything tolerates malformed input: a part that cannot be
+decoded contributes nothing rather than raising.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import email
+import re
+from dataclasses import dataclass, field
+from email.header import decode_header, make_header
+from email.message import Message
+from email.parser import HeaderParser
+from email.policy import compat32
+
+# A message larger than this is cut before parsing: a bounce's useful part is at its start, and
+# the cut keeps the parse time bounded on multi-megabyte returned attachments.
+MAX_INPUT = 2_000_000
+# Text parts longer than this are cut after decoding for the same reason.
+MAX_TEXT = 400_000
+MAX_PARTS = 200
+
+_TAGS = re.compile(r"<[^<>]{0,2000}>")
+_WS_LINE = re.compile(r"[ \t]+\n")
+_ENTITY = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'"}
+_ENTITY_RE = re.compile("|".join(re.escape(k) for k in _ENTITY))
+_BR = re.compile(r"<(?:br|/p|/div|/tr|p|div|tr)\b[^<>]{0,200}>", re.I)
+
+FieldBlock = dict[str, str]
+
+
+@dataclass
+class Mail:
+    """The views of one message that the decoders read."""
+
+    header: Message
+    subject: str = ""
+    sender: str = ""
+    # Text of the notification: the decoded text parts, in order, up to the returned message.
+    body: str = ""
+    # Field blocks of message/delivery-status parts: [per-message, per-recipient, ...].
+    dsn_blocks: list[FieldBlock] = field(default_factory=list)
+    # Fields of a message/feedback-report part (ARF).
+    feedback: FieldBlock | None = None
+    # Headers of the returned original message (message/rfc822 or text/rfc822-headers).
+    original: FieldBlock | None = None
+    # Raw text of the returned message when it came as a MIME part.
+    original_text: str = ""
+    content_type: str = ""
+    report_type: str = ""
+    # True for pasted text without headers: decoders may then accept a bare fragment.
+    fragment: bool = False
+
+
+def normalise_newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Bytes to text, trusting the declared charset only when Python knows it."""
+    if charset:
+        charset = charset.strip().strip('"').lower()
+        if charset in ("unknown-8bit", "x-unknown", "us-ascii", "ascii"):
+            charset = None
+        elif charset in ("cp932", "shift-jis", "x-sjis", "sjis", "ms932"):
+            charset = "shift_jis"
+    if charset:
+        try:
+            codecs.lookup(charset)
+        except LookupError:
+            charset = None
+    if charset:
+        try:
+            return data.decode(charset, errors="replace")
+        except (LookupError, ValueError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        if b"\x1b$" in data:
+            try:
+                return data.decode("iso2022_jp", errors="replace")
+            except (LookupError, ValueError):
+                pass
+        return data.decode("cp1252", errors="replace")
+
+
+def header_text(value: object) -> str:
+    """A header value as readable text: RFC 2047 words decoded, folding removed."""
+    if value is None:
+        return ""
+    text = str(value)
+    if "=?" in text:
+        with contextlib.suppress(ValueError, LookupError, UnicodeError, AssertionError):
+            text = str(make_header(decode_header(text)))
+    return " ".join(text.split())
+
+
+def _payload_text(part: Message) -> str:
+    try:
+        raw = part.get_payload(decode=True)
+    except (ValueError, TypeError, AssertionError, LookupError):
+        raw = None
+    if raw is None:
+        payload = part.get_payload()
+        if isinstance(payload, str):
+            return normalise_newlines(payload)[:MAX_TEXT]
+        return ""
+    if not isinstance(raw, bytes):
+        return ""
+    try:
+        charset = part.get_content_charset()
+    except (ValueError, LookupError):
+        charset = None
+    return normalise_newlines(decode_bytes(raw[: MAX_TEXT * 2], charset))[:MAX_TEXT]
+
+
+def html_to_text(html: str) -> str:
+    text = _BR.sub("\n", html)
+    text = _TAGS.sub("", text)
+    text = _ENTITY_RE.sub(lambda m: _ENTITY[m.group(0)], text)
+    return _WS_LINE.sub("\n", text)
+
+
+def parse_field_block(text: str) -> list[FieldBlock]:
+    """Split `Name: value` blocks separated by blank lines; continuation lines are unfolded.
+
+    Written by hand instead of using the parsed sub-messages because real DSNs break the
+    grammar (indented first lines, missing blank lines, junk between fields) and a tolerant
+    reader keeps more of them.
+    """
+    blocks: list[FieldBlock] = []
+    current: FieldBlock = {}
+    last: str | None = None
+    for line in normalise_newlines(text).split("\n"):
+        if not line.strip():
+            if current:
+                blocks.append(current)
+                current, last = {}, None
+            continue
+        if line[0] in " \t" and last is not None and ":" not in line.split(None, 1)[0]:
+            current[last] += " " + line.strip()
+            continue
+        name, sep, value = line.strip().partition(":")
+        if sep and name and " " not in name and len(name) < 40:
+            key = name.lower()
+            if key in current and key in ("final-recipient", "original-recipient"):
+                blocks.append(current)
+                current = {}
+            current[key] = value.strip()
+            last = key
+        elif last is not None:
+            current[last] += " " + line.strip()
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _headers_of(msg: Message) -> FieldBlock:
+    out: FieldBlock = {}
+    for key, value in msg.items():
+        k = key.lower()
+        if k not in out:
+            out[k] = header_text(value)
+    return out
+
+
+def _blocks_from_payload(part: Message) -> list[FieldBlock]:
+    payload = part.get_payload()
+    if isinstance(payload, list):
+        # Raw header items, not as_string(): re-folding every header is the costliest step
+        # of the whole parse and the reader below unfolds them anyway.
+        text = "\n\n".join(
+            "\n".join(f"{k}: {v}" for k, v in p.items()) if isinstance(p, Message) else str(p)
+            for p in payload
+        )
+    else:
+        text = _payload_text(part)
+    return parse_field_block(text)
+
+
+def load(data: bytes) -> Mail:
+    """Parse `data` once; never raises on malformed MIME."""
+    if len(data) > MAX_INPUT:
+        data = data[:MAX_INPUT]
+    msg = email.message_from_bytes(data, policy=compat32)
+    mail = Mail(header=msg)
+    mail.subject = header_text(msg.get("subject", ""))
+    mail.sender = header_text(msg.get("from", ""))
+    mail.content_type = msg.get_content_type()
+    mail.report_type = (msg.get_param("report-type") or "") if mail.content_type else ""
+    if not isinstance(mail.report_type, str):
+        mail.report_type = ""
+    texts: list[str] = []
+    htmls: list[str] = []
+    count = 0
+
+    def visit(part: Message, depth: int) -> None:
+        nonlocal count
+        count += 1
+        if count > MAX_PARTS or depth > 20:
+            return
+        ctype = part.get_content_type()
+        payload = part.get_payload()
+        if part.is_multipart() and ctype.startswith("multipart/"):
+            for sub in payload if isinstance(payload, list) else []:
+                if isinstance(sub, Message):
+                    visit(sub, depth + 1)
+            return
+        if ctype.startswith("multipart/"):
+            texts.append(_payload_text(part))
+            return
+        if ctype in ("message/delivery-status", "message/global-delivery-status"):
+            mail.dsn_blocks.extend(_blocks_from_payload(part))
+            return
+        if ctype == "message/feedback-report":
+            blocks = _blocks_from_payload(part)
+            merged: FieldBlock = {}
+            for block in blocks:
+                for k, v in block.items():
+                    merged.setdefault(k, v)
+            mail.feedback = merged
+            return
+        if ctype in ("message/rfc822", "message/global", "message/partial"):
+            if mail.original is None:
+                inner = payload[0] if isinstance(payload, list) and payload else None
+                if isinstance(inner, Message):
+                    mail.original = _headers_of(inner)
+                    mail.original_text = "\n".join(f"{k}: {v}" for k, v in inner.items())
+            return
+        if ctype in ("text/rfc822-headers", "message/rfc822-headers", "text/global-headers"):
+            if mail.original is None:
+                text = _payload_text(part)
+                mail.original = _headers_of(HeaderParser(policy=compat32).parsestr(text))
+                mail.original_text = text
+            return
+        if ctype == "text/plain" or (ctype.startswith("text/") and ctype != "text/html"):
+            if part.get_filename() and texts:
+                return
+            texts.append(_payload_text(part))
+        elif ctype == "text/html":
+            htmls.append(_payload_text(part))
+
+    with contextlib.suppress(
+        ValueError, TypeError, LookupError, AttributeError, IndexError, KeyError
+    ):
+        visit(msg, 0)
+    if not texts and htmls:
+        texts = [html_to_text(h) for h in htmls]
+    mail.body = "\n".join(texts)
+    return mail
+
+
+def from_text(text: str) -> Mail:
+    """A pasted body or fragment as a Mail with no headers."""
+    mail = Mail(header=Message(), fragment=True)
+    mail.body = normalise_newlines(text)[:MAX_TEXT]
+    blocks = parse_field_block(mail.body)
+    if any("final-recipient" in b or "status" in b for b in blocks):
+        mail.dsn_blocks = [b for b in blocks if set(b) & _DSN_KEYS]
+    return mail
+
+
+_DSN_KEYS = {
+    "final-recipient",
+    "original-recipient",
+    "status",
+    "action",
+    "diagnostic-code",
+    "remote-mta",
+    "reporting-mta",
+}

@@ -1,0 +1,1 @@
+"""Renderers: the same Answer as plain text, JSON or Block Kit."""

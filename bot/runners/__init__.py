@@ -1,0 +1,1 @@
+"""Ways to run the bot: HTTP (Events API), Socket Mode, and the local console."""
