@@ -39,6 +39,7 @@ QUESTION = re.compile(
     re.IGNORECASE,
 )
 TRAILING = " \t\n?!.,;:"
+WORDY = re.compile(r"[A-Za-z]{3,}")
 HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,40}:[ \t]", re.MULTILINE)
 # A combined reply: the enhanced code starts at most this many characters after the reply code.
 COMBINED_GAP = 3
@@ -196,7 +197,7 @@ def answer(text: str, locale: str = "en") -> Answer:
         return found
     if looks_like_code(short):
         return explain(short, locale)
-    if len(short.split()) <= 6:
+    if len(short) <= 100 and len(short.split()) <= 6 and WORDY.search(short):
         result = search(short, locale)
         if result.hits:
             return result

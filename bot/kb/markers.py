@@ -19,7 +19,7 @@ ENHANCED_IN_TEXT = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\
 @dataclass(frozen=True)
 class MarkerIndex:
     pattern: re.Pattern[str] | None
-    by_group: dict[str, list[ProviderMarker]]
+    by_text: dict[str, list[ProviderMarker]]
     markers: tuple[ProviderMarker, ...]
 
 
@@ -27,26 +27,53 @@ def _normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def trie_pattern(words: list[str]) -> str:
+    """One regex for many literal strings, factored by common prefix.
+
+    Python's `re` tries the branches of a flat alternation one by one at every position, so
+    300 phrases cost 300 attempts per character; a prefix trie lets it reject most positions
+    after one character. Longer strings win over their own prefixes, as in a longest-first
+    alternation.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends_here = "" in node
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends_here:
+            return f"(?:{body})?"
+        return body
+
+    return emit(trie)
+
+
 @lru_cache(maxsize=4)
 def _index(locale: str) -> MarkerIndex:
     kb = load(locale)
-    alternatives: dict[str, list[ProviderMarker]] = {}
+    by_text: dict[str, list[ProviderMarker]] = {}
+    tokens: set[str] = set()
     for marker in kb.markers:
         for token in marker.tokens:
-            alternatives.setdefault("t:" + token.lower(), []).append(marker)
+            by_text.setdefault(token.lower(), []).append(marker)
+            tokens.add(token.lower())
         for phrase in marker.phrases:
-            alternatives.setdefault("p:" + _normalise(phrase), []).append(marker)
+            by_text.setdefault(_normalise(phrase), []).append(marker)
+    phrases = [text for text in by_text if text not in tokens]
     parts = []
-    by_group: dict[str, list[ProviderMarker]] = {}
-    # Longest first so that a longer phrase wins over a prefix of it at the same position.
-    for n, key in enumerate(sorted(alternatives, key=len, reverse=True)):
-        body = re.escape(key[2:])
-        if key.startswith("t:"):
-            body = rf"(?<![a-z0-9]){body}(?![a-z0-9])"
-        parts.append(f"(?P<g{n}>{body})")
-        by_group[f"g{n}"] = alternatives[key]
+    if tokens:
+        parts.append(rf"(?<![a-z0-9])(?:{trie_pattern(sorted(tokens))})(?![a-z0-9])")
+    if phrases:
+        parts.append(trie_pattern(sorted(phrases)))
     pattern = re.compile("|".join(parts)) if parts else None
-    return MarkerIndex(pattern, by_group, kb.markers)
+    return MarkerIndex(pattern, by_text, kb.markers)
 
 
 def is_registered_enhanced(kb: KnowledgeBase, code: str) -> bool:
@@ -71,10 +98,7 @@ def find_markers(text: str, locale: str = "en") -> list[ProviderMarker]:
     normalised = _normalise(text)
     if index.pattern is not None:
         for match in index.pattern.finditer(normalised):
-            group = match.lastgroup
-            if group is None:
-                continue
-            for marker in index.by_group[group]:
+            for marker in index.by_text.get(match.group(0), ()):
                 found.setdefault(marker.id, (match.start(), marker))
     for match in ENHANCED_IN_TEXT.finditer(normalised):
         code = match.group(0)
