@@ -93,6 +93,20 @@ def _split_codes(text: str) -> list[str]:
     return codes
 
 
+def _codes_in_question(text: str) -> list[str]:
+    """Codes named anywhere in a short question: `is 550 a hard bounce?`, `421 or 450?`.
+
+    Someone who addresses the bot is asking about codes, so a bare number that spells one
+    counts here, although the extractor rightly ignores it in ordinary chat.
+    """
+    codes = []
+    for code in _split_codes(text):
+        query = parse_code(code)
+        if query is not None and query.kind != "token":
+            codes.append(code)
+    return codes
+
+
 def explanations_in_text(text: str, locale: str = "en") -> tuple[list[Explanation], int]:
     """Every distinct code and provider marker in `text`, explained; and how many were left out."""
     matches = find_codes(text)
@@ -195,6 +209,8 @@ def answer(text: str, locale: str = "en") -> Answer:
     found = _codes_answer(clean, locale)
     if found is not None:
         return found
+    if len(short) <= 200 and (asked := _codes_in_question(short)):
+        return explain(asked[0], locale) if len(asked) == 1 else compare(asked, locale)
     if looks_like_code(short):
         return explain(short, locale)
     if len(short) <= 100 and len(short.split()) <= 6 and WORDY.search(short):

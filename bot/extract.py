@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["CodeMatch", "distinct_codes", "find_codes"]
+__all__ = ["MAX_LINE", "CodeMatch", "distinct_codes", "find_codes"]
 
 MAX_LINE = 300
 # How far around a candidate the context checks look; keeps the work per candidate constant.
@@ -126,9 +126,7 @@ def _view(text: str) -> str:
 # The digit runs themselves; the lookarounds drop what is plainly part of a bigger token
 # (IP octets, decimals, prices, paths, identifiers, `==` pins, `v5.1.0`).
 
-_BASIC = re.compile(
-    r"(?<![A-Za-z0-9.,$€£¥/\\@+_-])[2-5][0-9]{2}(?![0-9A-Za-z_%€£¥$@+]|[.,/][0-9])"
-)
+_BASIC = re.compile(r"(?<![A-Za-z0-9.,$€£¥/\\@+_-])[2-5][0-9]{2}(?![0-9A-Za-z_%€£¥$@+]|[.,/][0-9])")
 _ENHANCED = re.compile(
     r"(?<![A-Za-z0-9.,$€£¥/\\@+~^§])[245]\.[0-9]{1,3}\.[0-9]{1,3}"
     r"(?![0-9A-Za-z%€£¥$@+]|[.,/][0-9A-Za-z]|-[0-9])"
@@ -234,10 +232,12 @@ _ENHANCED_LEFT_WORDS = frozenset(
     "status code codes error errors reply replied response dsn ndr bounce bounced bounces "
     "bouncing got get getting gets returned returns returning said says received receiving "
     "rejected rejects failed deferred with enhanced what does do is are was were mean means "
-    "meaning explain vs versus or and a an".split()
+    "meaning explain a an".split()
 )
 # Log keys whose value is a code: Postfix/Sendmail `dsn=5.1.1`, `reply=550`.
 _KEY_WORDS = frozenset("dsn status code reply response smtp rcode enhanced".split())
+# Words that join items of a list of codes: "5.7.1 and 5.7.26".
+_LIST_WORDS = frozenset("and or vs versus & / ,".split())
 # "Key:" labels after which a value x.y.z is a status code ("Status:", "Remote host said:").
 # Other labels ("AntiVirus-Engine: 5.38.0") need the value to look like a reply as well.
 _COLON_WORDS = frozenset(
@@ -251,6 +251,7 @@ _OPENERS = "\"'*_`~([{<"
 _TOKEN_END_OK = frozenset(";(#[\"'<>|-–—")
 _LINE_START_VETO = frozenset(")]}>;=/")
 _RUN_STOP = frozenset(" \t\n<>()[]\"',;:")
+_CODE_SPLIT = re.compile(r"[=;:#(<\[\"'`*_~]")
 _BASIC_TOKEN = re.compile(r"[2-5][0-9]{2}[-:,]?")
 _ENHANCED_TOKEN = re.compile(r"[245]\.[0-9]{1,3}\.[0-9]{1,3}[-:,]?")
 
@@ -259,6 +260,7 @@ _ENHANCED_TOKEN = re.compile(r"[245]\.[0-9]{1,3}\.[0-9]{1,3}[-:,]?")
 
 
 def _line_bounds(view: str, start: int, end: int) -> tuple[int, int]:
+    """Line limits, clamped so that a 1 MB one-line paste costs no more per match."""
     lo = view.rfind("\n", max(0, start - 4 * MAX_LINE), start) + 1
     if lo == 0 and start > 4 * MAX_LINE:
         lo = start - 4 * MAX_LINE
@@ -287,8 +289,9 @@ def _at_line_start(view: str, pos: int) -> bool:
     return i == 0
 
 
-def _prev_token(view: str, pos: int) -> str:
-    """The whitespace-separated token before `pos` on the same line ('' at line start)."""
+def _prev_token_at(view: str, pos: int) -> tuple[int, str]:
+    """Where the whitespace-separated token before `pos` starts, and the token itself
+    ('' at line start)."""
     i = pos
     floor = max(0, pos - _LEFT_WINDOW)
     while i > floor and view[i - 1] in " \t":
@@ -296,7 +299,11 @@ def _prev_token(view: str, pos: int) -> str:
     j = i
     while j > floor and view[j - 1] not in " \t\n":
         j -= 1
-    return view[j:i]
+    return j, view[j:i]
+
+
+def _prev_token(view: str, pos: int) -> str:
+    return _prev_token_at(view, pos)[1]
 
 
 def _word(token: str) -> str:
@@ -382,7 +389,9 @@ def _rest_of_line_blank(view: str, end: int) -> bool:
     return not tail.strip(" \t.)]}*_`~\"'")
 
 
-def _basic_ok(view: str, start: int, end: int, lo: int) -> bool:
+def _basic_ok(view: str, start: int, end: int, lo: int, _memo: dict[int, bool]) -> bool:
+    """Three digits are the commonest number shape there is: first rule out what the number
+    plainly is (unit, phone, HTTP status, port, id), then require an SMTP position."""
     code = view[start:end]
     if code[1] == "0" and code[0] != "5":
         return False  # 200/301/404...: HTTP shapes; SMTP has no x0z code outside class 5.
@@ -423,13 +432,41 @@ def _basic_ok(view: str, start: int, end: int, lo: int) -> bool:
     return enhanced_next or _followed_by_reply(view, end)
 
 
-def _enhanced_after_token(token: str, view: str, end: int) -> bool:
+def _code_in_token(token: str) -> str:
+    """The code a token ends with: `550` in "550-", "smtp;550", "reply=250"; else ''."""
+    core = _CODE_SPLIT.split(token.rstrip("-:,"))[-1]
+    if _BASIC_TOKEN.fullmatch(core) or _ENHANCED_TOKEN.fullmatch(core):
+        return core
+    return ""
+
+
+def _after_listed_code(
+    view: str, tok_start: int, token: str, lo: int, memo: dict[int, bool], depth: int
+) -> bool:
+    """In "5.7.1, 5.7.26" or "5.7.1 and 5.7.26" the second is a code if the first one is;
+    "Django 4.2.1 or 4.2.2" lists versions. Candidates are judged in text order, so the
+    earlier item's verdict is normally in `memo`; otherwise the look-back is bounded."""
+    core = _code_in_token(token)
+    if "." not in core:
+        return False
+    core_end = tok_start + len(token.rstrip("-:,"))
+    core_start = core_end - len(core)
+    if core_start in memo:
+        return memo[core_start]
+    return depth > 0 and _enhanced_ok(view, core_start, core_end, lo, memo, depth - 1)
+
+
+def _enhanced_after_token(
+    view: str, tok_start: int, token: str, end: int, lo: int, memo: dict[int, bool], depth: int
+) -> bool:
     """Judge a mid-line x.y.z by the token before it (`Status:`, `550`, `Django`, `section`)."""
     if not token:
         return True
-    core = token.strip(_OPENERS)
-    if _BASIC_TOKEN.fullmatch(core) or _ENHANCED_TOKEN.fullmatch(core):
-        return True  # "550 5.1.1", "550-5.1.1", "5.1.1, 5.1.2"
+    code = _code_in_token(token)
+    if code and "." not in code:
+        return True  # "550 5.1.1", "550: 5.1.1", "smtp;550 5.1.1", "reply=250 2.0.0"
+    if code:
+        return _after_listed_code(view, tok_start, token, lo, memo, depth)
     word = _word(token)
     last = word.rsplit("-", 1)[-1]
     if token in ("§", "§§") or word in _VERSION_WORDS or last in _VERSION_WORDS:
@@ -440,12 +477,21 @@ def _enhanced_after_token(token: str, view: str, end: int) -> bool:
         if token.endswith(("]:", ">:", "):")) or last in _COLON_WORDS or word in _COLON_WORDS:
             return True
         return _followed_by_reply(view, end) or _rest_of_line_blank(view, end)
+    if word in _LIST_WORDS:
+        before_start, before = _prev_token_at(view, tok_start)
+        if _after_listed_code(view, before_start, before, lo, memo, depth):
+            return True
+        return _followed_by_reply(view, end)
     if token[-1] in _TOKEN_END_OK or word in _ENHANCED_LEFT_WORDS:
         return True
     return _followed_by_reply(view, end)
 
 
-def _enhanced_ok(view: str, start: int, end: int, lo: int) -> bool:
+def _enhanced_ok(
+    view: str, start: int, end: int, lo: int, memo: dict[int, bool], depth: int = 3
+) -> bool:
+    """x.y.z is rarely anything but a status code or a version/section number, so the question
+    is mostly what the word before it says about it."""
     limit = min(len(view), end + _RIGHT_WINDOW)
     if _UNIT.match(view, end, limit) or _TIME_AFTER.match(view, end, limit):
         return False
@@ -461,23 +507,22 @@ def _enhanced_ok(view: str, start: int, end: int, lo: int) -> bool:
         )
     if _at_line_start(view, start):
         return True
-    token = _prev_token(view, start)
+    tok_start, token = _prev_token_at(view, start)
     if prev in " \t" or prev == ":":
-        return _enhanced_after_token(token, view, end)
+        return _enhanced_after_token(view, tok_start, token, end, lo, memo, depth)
     if prev not in _ATTACHED_OK:
         return False
     if prev == "#":
         return True  # qmail "(#5.7.1)", Exchange "#5.1.1", Google "#5.1.1 smtp;550"
-    core = token.strip(_OPENERS)
-    if core:
+    if token.strip(_OPENERS):
         # Glued to a word: "550-\"5.1.1", "smtp;5.1.1".
-        return _enhanced_after_token(token, view, end)
+        return _enhanced_after_token(view, tok_start, token, end, lo, memo, depth)
     # Opened by a bracket or quote: judge by the word before it ("rejected (5.7.1)" yes,
     # "Apple Mail (2.753.1)" no).
-    before = _prev_token(view, start - len(token))
-    if not before or _at_line_start(view, start - len(token)):
+    if _at_line_start(view, tok_start):
         return True
-    return _enhanced_after_token(before, view, end)
+    before_start, before = _prev_token_at(view, tok_start)
+    return _enhanced_after_token(view, before_start, before, end, lo, memo, depth)
 
 
 def _line_text(text: str, view: str, start: int, end: int) -> str:
@@ -498,7 +543,7 @@ def _line_text(text: str, view: str, start: int, end: int) -> str:
     return line[first : first + MAX_LINE].strip()
 
 
-_Check = Callable[[str, int, int, int], bool]
+_Check = Callable[[str, int, int, int, dict[int, bool]], bool]
 _PASSES: tuple[tuple[Literal["basic", "enhanced"], re.Pattern[str], _Check], ...] = (
     ("basic", _BASIC, _basic_ok),
     ("enhanced", _ENHANCED, _enhanced_ok),
@@ -509,10 +554,13 @@ def _find(text: str) -> list[CodeMatch]:
     view = _view(text)
     found: list[CodeMatch] = []
     for kind, pattern, check in _PASSES:
+        # Verdicts by start offset, so "5.7.1, 5.7.26, ..." asks about the previous item once.
+        memo: dict[int, bool] = {}
         for match in pattern.finditer(view):
             start, end = match.span()
             lo = view.rfind("\n", max(0, start - _LEFT_WINDOW), start) + 1
-            if check(view, start, end, lo):
+            memo[start] = ok = check(view, start, end, lo, memo)
+            if ok:
                 line = _line_text(text, view, start, end)
                 found.append(CodeMatch(kind, text[start:end], start, end, line))
     found.sort(key=lambda m: m.start)

@@ -180,6 +180,9 @@ def test_search_without_matches_is_empty() -> None:
         ("mailbox full", SearchResult),
         ("lorem ipsum dolor sit amet consectetur adipiscing", Help),
         ("55", Problem),
+        ("what does 550 mean?", Explanation),
+        ("is 5.7.26 a hard bounce?", Explanation),
+        ("what's the difference between 421 and 450?", Comparison),
     ],
 )
 def test_answer_routes_requests(text: str, kind: type) -> None:

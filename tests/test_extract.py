@@ -115,6 +115,21 @@ POSITIVE = [
     ("Backend Replied [4afe3ce4.0.668380.00-2282.869002.p01]: 5.7.1 Message rejected", ["5.7.1"]),
     ("SMTP Error (state 9): 550 5.7.1 Your message was blocked", ["550", "5.7.1"]),
     ("reason: 550-5.2.1 The email account is disabled.\n550 5.2.1 Learn more", None),
+    (
+        "Jan  5 12:34:56 mail postfix/smtp[12345]: 3B5C0123: to=<a@b.com>, "
+        "relay=mx.b.com[1.2.3.4]:25, delay=0.5, delays=0.1/0/0.2/0.2, dsn=5.1.1, status=bounced "
+        "(host mx.b.com[1.2.3.4] said: 550 5.1.1 <a@b.com>: Recipient address rejected)",
+        ["5.1.1", "550"],
+    ),
+    ("sendmail: dsn=4.7.1, stat=Deferred: 421 4.7.1 try later", ["4.7.1", "421"]),
+    ("reply=250 2.0.0 OK id=1abcde", ["250", "2.0.0"]),
+    ("Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'", ["550", "5.1.1"]),
+    ("Remote Server returned '< #5.1.1 smtp;550 5.1.1 RESOLVER.ADR.RecipNotFound>'", None),
+    ("Hi, I'm getting '550 5.7.1 Relaying denied' when sending via 587. Any idea?", None),
+    ("what does 4.2.2 mean?", ["4.2.2"]),
+    ("5.7.1 and 5.7.26 differ how?", ["5.7.1", "5.7.26"]),
+    ("Status: 5.7.1, 5.7.26, 5.1.1, 4.2.2", ["5.7.1", "5.7.26", "5.1.1", "4.2.2"]),
+    ("Subject: Non delivery report: 5.9.8 (Spam)", ["5.9.8"]),
 ]
 
 
@@ -185,6 +200,10 @@ NEGATIVE = [
     "rgb(255, 255, 255) is white",
     "cipher AES256 (256/256 bits)",
     "Meeting on 5.1.24 at 14:30",
+    "Django 4.2.1 or 4.2.2, then 4.2.3 and 4.2.4",
+    "We saw 500 errors from nginx after the deploy",
+    "We have 500 user accounts and 250 recipients per list",
+    "message size=552 limit=550 count=421",
     "Firmware 4.4.7 fixed the Wi-Fi drop issue on the router.",
     "Invoice 2024-0550 for 4,210 EUR was paid on 12 March.",
     "OpenSSL 3.0.2 and nginx/1.25.3 are in the base image.",
@@ -487,6 +506,13 @@ VERSION_TEXT = st.one_of(
     st.builds(lambda a, b, c: f"nginx/{a}.{b}.{c}", st.integers(0, 20), _NUM, _NUM),
     st.builds(lambda a, b, c: f"left-pad@{a}.{b}.{c}", st.integers(0, 20), _NUM, _NUM),
     st.builds(lambda a, b, c: f"python-{a}.{b}.{c}", st.integers(0, 20), _NUM, _NUM),
+    st.builds(
+        lambda p, a, b, c: f"{p} {a}.{b}.{c}, {a}.{b}.{c + 1} or {a}.{b + 1}.0",
+        PRODUCTS,
+        st.integers(0, 20),
+        _NUM,
+        _NUM,
+    ),
 )
 _OCTET = st.integers(0, 255)
 IP_TEXT = st.builds(

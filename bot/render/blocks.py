@@ -354,7 +354,8 @@ def bounce_blocks(b: BounceAnswer, locale: str) -> list[Block]:
     groups: dict[tuple[str, str, str], list[Recipient]] = {}
     for r in recipients:
         groups.setdefault(_group_key(r), []).append(r)
-    shown, hidden = L.clamp_items(list(groups.items()), MAX_BOUNCE_GROUPS)
+    every = list(groups.items())
+    shown, hidden = every[:MAX_BOUNCE_GROUPS], every[MAX_BOUNCE_GROUPS:]
     for (status, reason, hardness), members in shown:
         lines = [
             t(
@@ -415,7 +416,9 @@ def _body(answer: Answer, locale: str) -> tuple[str, list[Block]]:
             return _explanation_fallback(answer), explanation_blocks(answer, locale)
         case Comparison():
             codes = " vs ".join(i.code for i in answer.items)
-            text = t("slack.compare.fallback", locale, codes=codes, difference=answer.key_difference)
+            text = t(
+                "slack.compare.fallback", locale, codes=codes, difference=answer.key_difference
+            )
             return text, comparison_blocks(answer, locale)
         case SearchResult():
             codes = ", ".join(f"{h.code} ({h.name})" for h in answer.hits[:MAX_SEARCH_HITS])

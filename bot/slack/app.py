@@ -54,6 +54,9 @@ def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
 def create_app(settings: Settings, runtime: Runtime | None = None) -> AsyncApp:
     from handlers import actions, commands, home, mentions, messages, shortcuts
 
+    bolt_logger = logging.getLogger("slack_bolt.smtpbot")
+    level = bolt_logger.level
+    bolt_logger.setLevel(logging.ERROR)  # Bolt warns that env SLACK_BOT_TOKEN is unused: intended
     app = AsyncApp(
         client=web_client(settings),
         signing_secret=settings.signing_secret or "",
@@ -61,8 +64,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> AsyncApp:
         ignoring_self_events_enabled=True,
         url_verification_enabled=True,
         ssl_check_enabled=True,
-        logger=logging.getLogger("slack_bolt.smtpbot"),
+        logger=bolt_logger,
     )
+    bolt_logger.setLevel(level)
     rt = runtime or Runtime(settings=settings)
     app._smtpbot_runtime = rt  # type: ignore[attr-defined]
 
