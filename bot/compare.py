@@ -70,8 +70,20 @@ def key_difference(a: Explanation, b: Explanation, locale: str = "en") -> str:
                 cls=a.class_name.lower(),
                 retry=_retry_phrase(a.retry, locale),
             ),
-            t("compare.topic_contrast", locale, a=a.code, b=b.code, topic_a=a.name, topic_b=b.name),
+            t(
+                "compare.topic_contrast",
+                locale,
+                a=a.code,
+                b=b.code,
+                topic_a=a.name,
+                topic_b=b.name,
+                area_a=a.category.lower(),
+                area_b=b.category.lower(),
+            ),
         ]
+    if {a.bounce, b.bounce} == {"hard", "soft"}:
+        hard, soft = (a, b) if a.bounce == "hard" else (b, a)
+        parts.append(t("compare.bounce_contrast", locale, hard=hard.code, soft=soft.code))
     return " ".join(p for p in [lead, *parts] if p)
 
 

@@ -211,3 +211,11 @@ def test_answer_parses_a_postfix_bounce_paste() -> None:
     assert isinstance(result, BounceAnswer)
     assert result.report.recipients[0].status == "5.1.1"
     assert result.explanations and "5.1.1" in result.explanations[0].code
+
+
+def test_compare_names_the_bounce_difference() -> None:
+    c = compare(["5.1.1", "5.2.2"])
+    assert isinstance(c, Comparison)
+    assert "5.1.1 is a hard bounce" in c.key_difference
+    assert "5.2.2 is a soft bounce" in c.key_difference
+    assert "addressing status" in c.key_difference
