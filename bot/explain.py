@@ -237,7 +237,7 @@ def _combined(kb: KnowledgeBase, query: CodeQuery, locale: str) -> Explanation:
         # RFC 5321 clients act on the basic reply code; the enhanced code refines it.
         retry=basic.retry,
         bounce=enhanced.bounce if enhanced.class_digit == basic.class_digit else basic.bounce,
-        stages=basic.stages,
+        stages=specific.stages,
         summary=specific.summary,
         description=specific.description,
         when=basic.when if specific is enhanced and not enhanced.registered else specific.when,

@@ -113,8 +113,17 @@ def render_bounce(b: BounceAnswer, locale: str = "en") -> str:
                 + t(f"bounce.{_hardness(r.hard_bounce)}", locale)
             ),
         ]
-        if r.remote_mta:
-            lines.append(f"{INDENT}{t('render.remote_mta', locale)}: {r.remote_mta}")
+        where = [
+            f"{t(key, locale)}: {value}"
+            for key, value in (
+                ("render.remote_mta", r.remote_mta),
+                ("render.smtp_command", r.smtp_command),
+                ("render.reporting_mta", r.reporting_mta),
+            )
+            if value
+        ]
+        if where:
+            lines.append(INDENT + " · ".join(where))
         if r.provider:
             lines.append(f"{INDENT}{t('render.provider', locale)}: {r.provider}")
         if r.diagnostic:
@@ -126,6 +135,16 @@ def render_bounce(b: BounceAnswer, locale: str = "en") -> str:
             )
     if not report.recipients:
         lines.append(t("render.no_recipients", locale))
+    original = report.original
+    fields = [
+        (t("render.original_fields.message_id", locale), original.message_id),
+        (t("render.original_fields.sender", locale), original.sender),
+        (t("render.original_fields.to", locale), original.to),
+        (t("render.original_fields.subject", locale), original.subject),
+    ]
+    if any(value for _, value in fields):
+        lines += ["", t("render.original", locale)]
+        lines += [f"{INDENT}{label}: {value[:200]}" for label, value in fields if value]
     for explanation in b.explanations:
         lines += ["", "─" * 40, render_explanation(explanation, locale)]
     return "\n".join(lines)
