@@ -7,11 +7,20 @@ and subject digits, with a notice that says so. Only malformed input becomes a P
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.codes import CodeQuery, looks_like_code, parse_code, suggest
 from bot.i18n import t
 from bot.kb.loader import load
 from bot.kb.markers import markers_for_code
-from bot.kb.model import BasicCode, EnhancedCode, KnowledgeBase, ProviderMarker
+from bot.kb.model import (
+    BasicCode,
+    ClassInfo,
+    EnhancedCode,
+    Guidance,
+    KnowledgeBase,
+    ProviderMarker,
+)
 from bot.results import Explanation, Problem, ProviderNote
 
 MAX_PROVIDER_NOTES = 6
@@ -30,6 +39,35 @@ def provider_note(marker: ProviderMarker) -> ProviderNote:
     )
 
 
+def _guidance(text: Guidance) -> dict[str, Any]:
+    """The reader's-questions fields of an Explanation, from a knowledge-base entry."""
+    return {
+        "summary": text.summary,
+        "description": text.description,
+        "when": text.when,
+        "causes": text.causes,
+        "fix_sender": text.fix_sender,
+        "fix_admin": text.fix_admin,
+    }
+
+
+def _from_digits(cls: ClassInfo, detail: str, summary: str) -> dict[str, Any]:
+    """Fields for a code no registry lists: what its class (and subject or category) imply."""
+    return {
+        "registered": False,
+        "retry": cls.retry,
+        "bounce": cls.bounce,
+        "stages": ("any",),
+        "summary": summary,
+        "description": f"{cls.description} {detail}".strip(),
+        "when": cls.when,
+        "causes": cls.causes,
+        "fix_sender": cls.fix_sender,
+        "fix_admin": cls.fix_admin,
+        "references": cls.references,
+    }
+
+
 def _known_codes(kb: KnowledgeBase) -> list[str]:
     enhanced = [f"{c}.{e.subject}.{e.detail}" for e in kb.enhanced.values() for c in e.classes]
     return list(kb.basic) + enhanced + [f"X.{e.subject}.{e.detail}" for e in kb.enhanced.values()]
@@ -44,22 +82,16 @@ def _basic(kb: KnowledgeBase, code: str, locale: str) -> Explanation:
         return Explanation(
             code=code,
             kind="basic",
-            registered=False,
             name=t("explain.unregistered_basic_name", locale, cls=cls.name.lower()),
             class_digit=cls.digit,
             class_name=cls.name,
             category=category_name,
-            retry=cls.retry,
-            bounce=cls.bounce,
-            stages=("any",),
-            summary=t("explain.unregistered_basic_summary", locale, code=code, cls=cls.name),
-            description=f"{cls.description} {category.description if category else ''}".strip(),
-            when=cls.when,
-            causes=cls.causes,
-            fix_sender=cls.fix_sender,
-            fix_admin=cls.fix_admin,
-            references=kb.basic["550"].references[:1] if "550" in kb.basic else (),
             notice=t("explain.unregistered_notice", locale, code=code),
+            **_from_digits(
+                cls,
+                category.description if category else "",
+                t("explain.unregistered_basic_summary", locale, code=code, cls=cls.name),
+            ),
         )
     return Explanation(
         code=code,
@@ -72,14 +104,9 @@ def _basic(kb: KnowledgeBase, code: str, locale: str) -> Explanation:
         retry=entry.retry,
         bounce=entry.bounce,
         stages=entry.stages,
-        summary=entry.text.summary,
-        description=entry.text.description,
-        when=entry.text.when,
-        causes=entry.text.causes,
-        fix_sender=entry.text.fix_sender,
-        fix_admin=entry.text.fix_admin,
         references=entry.references,
         related=entry.related,
+        **_guidance(entry.text),
     )
 
 
@@ -136,16 +163,11 @@ def _enhanced(kb: KnowledgeBase, code: str, locale: str) -> Explanation:
             retry=cls.retry,
             bounce=bounce,
             stages=entry.stages,
-            summary=entry.text.summary,
-            description=entry.text.description,
-            when=entry.text.when,
-            causes=entry.text.causes,
-            fix_sender=entry.text.fix_sender,
-            fix_admin=entry.text.fix_admin,
             references=entry.references,
             related=entry.related,
             provider_notes=notes[:MAX_PROVIDER_NOTES],
             notice=notice,
+            **_guidance(entry.text),
         )
     markers = markers_for_code(code, locale)
     if markers:
@@ -153,28 +175,22 @@ def _enhanced(kb: KnowledgeBase, code: str, locale: str) -> Explanation:
     return Explanation(
         code=code,
         kind="enhanced",
-        registered=False,
         name=t("explain.unregistered_enhanced_name", locale, cls=cls.name, subject=subject_name),
         class_digit=cls_digit,
         class_name=cls.name,
         category=subject_name,
-        retry=cls.retry,
-        bounce=cls.bounce,
-        stages=("any",),
-        summary=t(
-            "explain.unregistered_enhanced_summary",
-            locale,
-            code=code,
-            cls=cls.name.lower(),
-            subject=subject_name.lower(),
-        ),
-        description=f"{cls.description} {subj.description if subj else ''}".strip(),
-        when=cls.when,
-        causes=cls.causes,
-        fix_sender=cls.fix_sender,
-        fix_admin=cls.fix_admin,
-        references=kb.enhanced["X.1.1"].references[:1] if "X.1.1" in kb.enhanced else (),
         notice=notice or t("explain.unregistered_notice", locale, code=code),
+        **_from_digits(
+            cls,
+            subj.description if subj else "",
+            t(
+                "explain.unregistered_enhanced_summary",
+                locale,
+                code=code,
+                cls=cls.name.lower(),
+                subject=subject_name.lower(),
+            ),
+        ),
     )
 
 
@@ -200,16 +216,11 @@ def _marker(
         retry=marker.retry,
         bounce=marker.bounce,
         stages=("any",),
-        summary=marker.text.summary,
-        description=marker.text.description,
-        when=marker.text.when,
-        causes=marker.text.causes,
-        fix_sender=marker.text.fix_sender,
-        fix_admin=marker.text.fix_admin,
         references=marker.references,
         related=tuple(marker.basic) + tuple(e for e in marker.enhanced if "-" not in e),
         provider_notes=tuple(provider_note(m) for m in extra)[:MAX_PROVIDER_NOTES],
         notice=t("explain.provider_notice", locale, code=shown, provider=marker.provider.name),
+        **_guidance(marker.text),
     )
 
 

@@ -90,50 +90,44 @@ def test_related_codes_are_well_formed() -> None:
             assert pattern.match(related), (entry.code, related)
 
 
+def _basic_entry(**changes: object) -> dict:
+    entry = {
+        "code": "250",
+        "name": "OK",
+        "status": "standard",
+        "stages": ["MAIL"],
+        "retry": "n/a",
+        "bounce": "none",
+        "summary": "s",
+        "description": "d",
+        "when": "w",
+        "causes": ["c"],
+        "fix_sender": ["f"],
+        "fix_admin": ["a"],
+        "references": ["RFC 5321 §4.2.3"],
+    }
+    entry.update(changes)
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+def test_a_well_formed_entry_loads() -> None:
+    loaded = _load_basic({"code": [_basic_entry()]})
+    assert loaded["250"].references[0].url.endswith("rfc5321#section-4.2.3")
+
+
 def test_validation_rejects_an_incomplete_entry() -> None:
     with pytest.raises(KnowledgeBaseError, match="fix_admin"):
-        _load_basic(
-            {
-                "code": [
-                    {
-                        "code": "250",
-                        "name": "OK",
-                        "status": "standard",
-                        "stages": ["MAIL"],
-                        "retry": "n/a",
-                        "bounce": "none",
-                        "summary": "s",
-                        "description": "d",
-                        "when": "w",
-                        "causes": ["c"],
-                        "fix_sender": ["f"],
-                        "references": ["RFC 5321 §4.2.3"],
-                    }
-                ]
-            }
-        )
+        _load_basic({"code": [_basic_entry(fix_admin=None)]})
 
 
 def test_validation_rejects_a_bad_reference() -> None:
     with pytest.raises(KnowledgeBaseError, match="reference"):
-        _load_basic(
-            {
-                "code": [
-                    {
-                        "code": "250",
-                        "name": "OK",
-                        "status": "standard",
-                        "stages": ["MAIL"],
-                        "retry": "n/a",
-                        "bounce": "none",
-                        "summary": "s",
-                        "description": "d",
-                        "when": "w",
-                        "causes": ["c"],
-                        "fix_sender": ["f"],
-                        "fix_admin": ["a"],
-                        "references": ["see the RFC"],
-                    }
-                ]
-            }
-        )
+        _load_basic({"code": [_basic_entry(references=["see the RFC"])]})
+
+
+def test_validation_rejects_unknown_values() -> None:
+    for change in ({"retry": "maybe"}, {"stages": ["LUNCH"]}, {"code": "650"}, {"summary": ""}):
+        with pytest.raises(KnowledgeBaseError):
+            _load_basic({"code": [_basic_entry(**change)]})
+    with pytest.raises(KnowledgeBaseError, match="longer"):
+        _load_basic({"code": [_basic_entry(summary="x" * 500)]})

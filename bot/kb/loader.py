@@ -198,6 +198,7 @@ def _load_structure(
                 causes=_items(item, "causes", where),
                 fix_sender=_items(item, "fix_sender", where),
                 fix_admin=_items(item, "fix_admin", where),
+                references=_references(item, where),
             )
         return out
 

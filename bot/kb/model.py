@@ -68,6 +68,7 @@ class ClassInfo:
     causes: tuple[str, ...]
     fix_sender: tuple[str, ...]
     fix_admin: tuple[str, ...]
+    references: tuple[Reference, ...]
 
 
 @dataclass(frozen=True)
