@@ -55,7 +55,10 @@ def test_jsonl_in_order_and_bad_files(tmp_path: Path) -> None:
 def test_stdin_and_text_format() -> None:
     proc = run("--format", "text", "-", stdin=BOUNCE)
     assert proc.returncode == 0
-    assert "user@example.net: userunknown" in proc.stdout.decode()
+    out = proc.stdout.decode()
+    assert out.startswith("== -\n")
+    assert "Recipient: user@example.net" in out
+    assert "Reason: userunknown" in out
 
 
 def test_bad_usage_exits_2() -> None:

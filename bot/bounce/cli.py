@@ -37,41 +37,14 @@ def result_dict(source: str, report: BounceReport | None, error: str | None) -> 
 
 
 def render_text(source: str, report: BounceReport | None, error: str | None) -> str:
-    lines = [f"== {source}"]
+    """The console's bounce report for one file (imported lazily: jsonl runs stay lean)."""
+    from bot.i18n import t
+    from bot.render.text import render_bounce
+    from bot.results import BounceAnswer
+
     if error:
-        lines.append(f"   error: {error}")
-        return "\n".join(lines)
-    if report is None or not report.recipients:
-        lines.append("   not a bounce (no failed recipients found)")
-        return "\n".join(lines)
-    lines.append(f"   {report.kind} report, decoded as {report.decoder}")
-    for r in report.recipients:
-        bounce = {True: "hard", False: "soft", None: "-"}[r.hard_bounce]
-        if r.reason in ("delivered", "feedback", "vacation"):
-            bounce = "not a failure"
-        lines.append(
-            f" - {r.address}: {r.reason} ({bounce}); status {r.status or '-'}, "
-            f"reply {r.reply_code or '-'}"
-        )
-        if r.diagnostic:
-            lines.append(f"   diagnostic: {r.diagnostic[:300]}")
-        extras = [
-            f"{label} {value}"
-            for label, value in (
-                ("command", r.smtp_command),
-                ("remote MTA", r.remote_mta),
-                ("reporting MTA", r.reporting_mta),
-                ("provider", r.provider),
-                ("feedback type", r.feedback_type),
-            )
-            if value
-        ]
-        if extras:
-            lines.append("   " + "; ".join(extras))
-    o = report.original
-    if o.subject or o.message_id:
-        lines.append(f"   original: {o.subject or '-'} {o.message_id or ''}".rstrip())
-    return "\n".join(lines)
+        return f"== {source}\n{t('answer.file_unreadable', filename=source, error=error)}"
+    return f"== {source}\n" + render_bounce(BounceAnswer(report=report or BounceReport()))
 
 
 def run_parse(

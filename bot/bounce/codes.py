@@ -10,12 +10,6 @@ from __future__ import annotations
 
 import re
 
-_STATUS_PATTERNS = (
-    re.compile(r" ?\(#([45]\.\d\.\d{1,3})\)?"),
-    re.compile(r"\b\d{3}[ -]#?([45]\.\d\.\d{1,3})\b"),
-    re.compile(r"\b([45]\.\d\.\d{1,3})\b"),
-    re.compile(r"\b(2\.[0-7]\.[0-7])\b"),
-)
 _IP4 = re.compile(r"\b(?:25[0-5]|2[0-4]\d|[01]?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|[01]?\d?\d)){3}\b")
 _REPLY = re.compile(r"\b([45][0-5]\d)\b")
 _REPLY_OK = re.compile(r"\b(25[0-3])\b")
@@ -28,30 +22,99 @@ ADDRESS = re.compile(
 )
 
 
-def find_status(text: str) -> str:
-    """The enhanced status code an MTA most likely meant in `text`, or ''."""
-    if not text or "." not in text:
+def find_status(text: str, hint: str = "") -> str:
+    """The enhanced status code an MTA most likely meant in `text`, or ''.
+
+    The first well-formed code by position wins, except that `X.0.0` and `4.4.7` (vague) are
+    kept only as a last resort. A code glued to a digit, a dot, a slash or a `v` (versions,
+    IP addresses, paths) does not count; IPv4 addresses are masked first. `hint` (a reply code
+    or class digit) restricts the search to that class.
+    """
+    if not text or len(text) < 7 or "." not in text:
         return ""
-    for pattern in _STATUS_PATTERNS:
-        for match in pattern.finditer(text):
-            found = match.group(1)
-            start, end = match.start(1), match.end(1)
-            before = text[max(0, start - 4) : start]
-            after = text[end : end + 4]
-            if re.match(r"\.\d", after) or re.search(r"\d\.$", before):
+    first = (hint or "")[:1]
+    classes = (first + ".",) if first in ("2", "4", "5") and first else ("5.", "4.", "2.")
+    padded = f" {text} "
+    if _IP4.search(padded):
+        padded = _IP4.sub("***.***.***.***", padded)
+    positions: list[int] = []
+    for prefix in classes:
+        start = padded.find(prefix)
+        while start != -1:
+            positions.append(start)
+            start = padded.find(prefix, start + 5)
+    found: list[str] = []
+    vague = ""
+    size = len(padded)
+    for at in sorted(positions):
+        before = padded[at - 1] if at else ""
+        if before and ("." <= before <= "9" or before in "Vv"):
+            continue
+        if at + 4 >= size or padded[at + 2] not in "01234567" or padded[at + 3] != ".":
+            continue
+        if not padded[at + 4].isdigit():
+            continue
+        code = padded[at : at + 5]
+        if code[1:] == ".0.0" or code == "4.4.7":
+            vague = code
+            continue
+        extra = padded[at + 5 : at + 8]
+        for ch in extra[:2]:
+            if not ch.isdigit():
+                break
+            code += ch
+        else:
+            if len(extra) == 3 and extra[2].isdigit():
                 continue
-            return found
-    return ""
+        found.append(code)
+    if vague:
+        found.append(vague)
+    return found[0] if found else ""
 
 
 # Reply codes in the order they are preferred when a text holds several (the reference parser
 # looks codes up by this priority, not by position, and knows no other codes).
 _REPLY_ORDER = {
     "2": ("211", "214", "220", "221", "235", "250", "251", "252", "253", "354"),
-    "4": ("421", "450", "451", "452", "422", "430", "432", "453", "454", "455", "456", "458",
-          "459"),
-    "5": ("550", "552", "553", "551", "521", "525", "502", "520", "523", "524", "530", "533",
-          "534", "535", "538", "555", "556", "554", "500", "501", "503", "504"),
+    "4": (
+        "421",
+        "450",
+        "451",
+        "452",
+        "422",
+        "430",
+        "432",
+        "453",
+        "454",
+        "455",
+        "456",
+        "458",
+        "459",
+    ),
+    "5": (
+        "550",
+        "552",
+        "553",
+        "551",
+        "521",
+        "525",
+        "502",
+        "520",
+        "523",
+        "524",
+        "530",
+        "533",
+        "534",
+        "535",
+        "538",
+        "555",
+        "556",
+        "554",
+        "500",
+        "501",
+        "503",
+        "504",
+    ),
 }
 _REPLY_ALL = _REPLY_ORDER["5"] + _REPLY_ORDER["4"] + _REPLY_ORDER["2"]
 
@@ -126,6 +189,19 @@ def clean_address(value: str) -> str:
     if address.startswith("."):
         address = address.lstrip(".")
     return address
+
+
+_LOOSE = re.compile(r'(?:"[^"\r\n]{1,200}"|[^\s"<>()\[\]@,;:]{1,200})@[^\s"<>()\[\]@,;]{1,255}')
+
+
+def loose_address(value: str) -> str:
+    """An address as an MTA wrote it in a field meant for one, even when it is not valid
+    (`"quoted local"@host`, `user@#domain`, a bare host): '' when it does not look like one."""
+    value = (value or "").strip()
+    if ";" in value and not value.startswith('"'):
+        value = value.split(";", 1)[1].strip()
+    value = value.strip("<>").strip()
+    return value if _LOOSE.fullmatch(value) else ""
 
 
 def is_address(value: str) -> bool:

@@ -1,31 +1,31 @@
 """From raw bytes to a BounceReport: pick a decoder, then finish every record the same way.
 
-Finishing follows the reference parser so that results compare record by record: a status
-code found in the diagnostic text wins over a vaguer one in the DSN field, the reason comes
-from the provider rules or the reason rules, a pseudo status (<class>.0.9xx) stands in for a
-missing one, and a reply code whose class disagrees with the status is dropped.
+Finishing follows the reference parser (Sisimai 5) so that results compare record by record:
+the status is chosen between the DSN field and the code in the diagnostic text (`prefer`), the
+reply code's multi-line prefixes are folded out of the text, a decoder's vague reason is decided
+again (the answering provider's table, then the status code and the SMTP command, then the
+text alone), a pseudo status (<class>.0.9xx) stands in for a missing one, and a reply code
+whose class disagrees with the status is dropped.
 """
 
 from __future__ import annotations
 
 import re
 
-from bot.bounce import reasons
-from bot.bounce.codes import clean_address, find_reply, find_status, is_address, prefer
+from bot.bounce import reasons, rhosts
+from bot.bounce.codes import (
+    clean_address,
+    find_reply,
+    find_status,
+    is_address,
+    loose_address,
+    prefer,
+)
 from bot.bounce.decoders import DECODERS
 from bot.bounce.decoders.base import Hit, Result, find_command
-from bot.bounce.mail import Mail, from_text, header_text, load
+from bot.bounce.mail import Mail, from_message, from_text, header_text, load
 from bot.bounce.model import BounceReport, OriginalMessage, Recipient
-from bot.bounce.providers import (
-    provider_for_host,
-    provider_from_text,
-    provider_reason,
-    rule_provider,
-    rule_reason,
-)
-
-# Decoders that only ever see one provider's notices.
-_DECODER_PROVIDER = {"Gmail": "google"}
+from bot.bounce.providers import provider_for_host
 
 _COMMANDS = frozenset({"EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT"})
 _NOT_FAILURE = frozenset({"delivered", "feedback", "vacation"})
@@ -47,6 +47,28 @@ def decode(mail: Mail) -> Result | None:
     return None
 
 
+_BOUNDARY_TAIL = re.compile(r" +-{2,}[^ ].+\Z")
+
+
+def _unwrap_reply(diag: str, reply: str, status: str) -> str:
+    """Drop the code prefixes of a multi-line reply ("550-5.7.1 ...", "550 5.7.1 ...") so that
+    its sentences read as one text, as the reference parser does before matching phrases;
+    also drop an HTML body and a trailing MIME boundary."""
+    if len(reply) == 3 and f"{reply}-" in diag:
+        for sep in ("-", " "):
+            if status:
+                diag = diag.replace(f"{reply}{sep}{status}", "")
+            diag = diag.replace(f"{reply}{sep}", "")
+        if diag.find(reply) > 1:
+            diag = f"{reply} {status} {diag}"
+    low = diag.lower()
+    start, end = low.find("<html>"), low.find("</html>")
+    if start > 0 and end > 0:
+        diag = diag[:start] + diag[end + 7 :]
+    diag = _BOUNDARY_TAIL.sub("", _WS.sub(" ", diag).strip())
+    return diag
+
+
 def _clean_diag(text: str) -> str:
     return _WS.sub(" ", text or "").strip()
 
@@ -54,6 +76,8 @@ def _clean_diag(text: str) -> str:
 def _finish(hit: Hit, decoder: str, anonymous: bool = False) -> Recipient | None:
     address = clean_address(hit.recipient)
     if not address or not is_address(address):
+        address = loose_address(hit.recipient)
+    if not address:
         if not anonymous:
             return None
         address = ""
@@ -66,6 +90,7 @@ def _finish(hit: Hit, decoder: str, anonymous: bool = False) -> Recipient | None
         status = prefer(status, found, in_reply)
         if not reply or reply[0] not in "245":
             reply = in_reply
+        diag = _unwrap_reply(diag, in_reply, found)
     command = hit.command.upper() if hit.command else find_command(diag)
     if command not in _COMMANDS:
         command = ""
@@ -75,25 +100,22 @@ def _finish(hit: Hit, decoder: str, anonymous: bool = False) -> Recipient | None
     if not spec and hit.reason not in ("feedback", "vacation"):
         spec = "SMTP"
     provider = provider_for_host(hit.rhost) or provider_for_host(address.rpartition("@")[2])
-    if provider is None and diag:
-        provider = provider_from_text(diag)
 
     reason = hit.reason
     rules = reasons.rules()
     if not reason or reason in rules.retry:
+        # A decoder's vague reason is decided again: first by the answering provider's own
+        # table (only the remote host that wrote the reply counts, not the recipient's domain
+        # or a provider named in the text), then by the status code and the text.
         preset = reason
-        reason = provider_reason(diag, provider) or ""
-        if not reason:
-            ruled = _DECODER_PROVIDER.get(decoder) or rule_provider(
-                hit.rhost, address.rpartition("@")[2]
-            )
-            reason = rule_reason(ruled, reasons.normalise(diag))
-            provider = provider or ruled
+        normal = reasons.normalise(diag)
+        table = rhosts.table_for(hit.rhost)
+        reason = rhosts.reason(table, preset, status, reply, normal) if table else ""
         if not reason:
             ctx = reasons.Context(
                 status=status,
                 reply_code=reply,
-                diagnostic=reasons.normalise(diag),
+                diagnostic=normal,
                 command=command,
                 spec=spec,
                 action=hit.action,
@@ -108,7 +130,8 @@ def _finish(hit: Hit, decoder: str, anonymous: bool = False) -> Recipient | None
             reply = ""
     else:
         if not status:
-            status = reasons.pseudo_status(reason, not _is_permanent(f"{reply} {diag}"))
+            temporary = not _is_permanent(f"{reply} {diag}")
+            status = reasons.pseudo_status(reason, temporary)
         hard = reasons.is_hard(reason, status, reply)
         if reply and status and reply[0] != status[0]:
             again = find_reply(diag, status)
@@ -166,9 +189,12 @@ def _kind(records: list[Recipient]) -> str:
     return "bounce"
 
 
-def report_from_mail(mail: Mail) -> BounceReport:
+def report_from_mail(mail: Mail, depth: int = 0) -> BounceReport:
     result = decode(mail)
     if result is None:
+        if mail.attached is not None and depth < 2:
+            # Not a notice itself, but it may carry one: a bounce forwarded as an attachment.
+            return report_from_mail(from_message(mail.attached), depth + 1)
         return BounceReport()
     records: list[Recipient] = []
     seen: set[tuple[str, str]] = set()

@@ -33,6 +33,8 @@ _ENTITY_RE = re.compile("|".join(re.escape(k) for k in _ENTITY))
 _BR = re.compile(r"<(?:br|/p|/div|/tr|p|div|tr)\b[^<>]{0,200}>", re.I)
 
 FieldBlock = dict[str, str]
+_MDN_FAILED = re.compile(r"deleted|denied|failed|error", re.I)
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 
 
 @dataclass
@@ -56,6 +58,8 @@ class Mail:
     report_type: str = ""
     # True for pasted text without headers: decoders may then accept a bare fragment.
     fragment: bool = False
+    # The first attached message (message/rfc822), parsed: a forwarded bounce lives there.
+    attached: Message | None = None
 
 
 def normalise_newlines(text: str) -> str:
@@ -150,7 +154,7 @@ def parse_field_block(text: str) -> list[FieldBlock]:
             current[last] += " " + line.strip()
             continue
         name, sep, value = line.strip().partition(":")
-        if sep and name and " " not in name and len(name) < 40:
+        if sep and len(name) < 40 and _FIELD_NAME.fullmatch(name):
             key = name.lower()
             if key in current and key in ("final-recipient", "original-recipient"):
                 blocks.append(current)
@@ -191,7 +195,11 @@ def load(data: bytes) -> Mail:
     """Parse `data` once; never raises on malformed MIME."""
     if len(data) > MAX_INPUT:
         data = data[:MAX_INPUT]
-    msg = email.message_from_bytes(data, policy=compat32)
+    return from_message(email.message_from_bytes(data, policy=compat32))
+
+
+def from_message(msg: Message) -> Mail:
+    """The views of an already parsed message (also used for a bounce attached to another)."""
     mail = Mail(header=msg)
     mail.subject = header_text(msg.get("subject", ""))
     mail.sender = header_text(msg.get("from", ""))
@@ -219,7 +227,21 @@ def load(data: bytes) -> Mail:
             texts.append(_payload_text(part))
             return
         if ctype in ("message/delivery-status", "message/global-delivery-status"):
-            mail.dsn_blocks.extend(_blocks_from_payload(part))
+            blocks = _blocks_from_payload(part)
+            if any(_DSN_KEYS & set(b) for b in blocks):
+                mail.dsn_blocks.extend(blocks)
+            else:
+                # Mislabelled: prose under a delivery-status header is the notice's text.
+                with contextlib.suppress(ValueError, TypeError, LookupError, AttributeError):
+                    raw = normalise_newlines(part.as_string())
+                    texts.append(raw.split("\n\n", 1)[1] if "\n\n" in raw else "")
+            return
+        if ctype == "message/disposition-notification":
+            # A delivery agent's rejection sent as a disposition notice (dovecot's "deleted")
+            # counts as a failure; a read receipt does not.
+            blocks = _blocks_from_payload(part)
+            if any(_MDN_FAILED.search(b.get("disposition", "")) for b in blocks):
+                mail.dsn_blocks.extend(blocks)
             return
         if ctype == "message/feedback-report":
             blocks = _blocks_from_payload(part)
@@ -233,6 +255,7 @@ def load(data: bytes) -> Mail:
             if mail.original is None:
                 inner = payload[0] if isinstance(payload, list) and payload else None
                 if isinstance(inner, Message):
+                    mail.attached = inner
                     mail.original = _headers_of(inner)
                     mail.original_text = "\n".join(f"{k}: {v}" for k, v in inner.items())
             return
@@ -256,7 +279,34 @@ def load(data: bytes) -> Mail:
     if not texts and htmls:
         texts = [html_to_text(h) for h in htmls]
     mail.body = "\n".join(texts)
+    if not mail.dsn_blocks and "elivery-status" in mail.body:
+        _inline_dsn(mail)
     return mail
+
+
+_INLINE_DSN = re.compile(
+    r"^content-type:[ \t]*message/(?:global-)?delivery-status\b.*$", re.I | re.M
+)
+_BOUNDARY_LINE = re.compile(r"^--\S.*$", re.M)
+
+
+def _inline_dsn(mail: Mail) -> None:
+    """A delivery-status part the MIME parser missed (a broken boundary parameter leaves the
+    whole report as one text part): read its fields from the text and cut the text there."""
+    marker = _INLINE_DSN.search(mail.body)
+    if marker is None:
+        return
+    rest = mail.body[marker.end() :]
+    end = _BOUNDARY_LINE.search(rest)
+    blocks = [
+        b for b in parse_field_block(rest[: end.start()] if end else rest) if _DSN_KEYS & set(b)
+    ]
+    if not any("final-recipient" in b or "original-recipient" in b for b in blocks):
+        return
+    mail.dsn_blocks = blocks
+    head = mail.body[: marker.start()]
+    boundaries = list(_BOUNDARY_LINE.finditer(head))
+    mail.body = head[: boundaries[-1].start()] if boundaries else head
 
 
 def from_text(text: str) -> Mail:

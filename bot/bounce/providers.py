@@ -1,33 +1,56 @@
 """Provider recognition for bounce records, backed by the shared knowledge base.
 
-The knowledge base is edited by other people while this engine runs, and a broken data file
-must not stop a bounce from being parsed: every lookup here degrades to "no provider".
+`provider_for_host` names the provider of a remote host or recipient domain (display only; the
+reason tables per remote host are in rhosts.py). `provider_reason` / `provider_from_text` read
+the knowledge base's markers for free text (chat), not for `smtpbot parse`. The knowledge base
+is edited by other people while this engine runs, and a broken data file must not stop a
+bounce from being parsed: every lookup here degrades to "no provider".
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from bot.bounce.reasons import rules
 
+_PROVIDER_BLOCK = re.compile(r"^\[\[provider\]\][ \t]*\n(.*?)(?=^\[|\Z)", re.M | re.S)
+_ID_LINE = re.compile(r'^id\s*=\s*"([^"]+)"', re.M)
+_HOSTS_LINE = re.compile(r"^hosts\s*=\s*\[([^\]]*)\]", re.M)
+
 
 @lru_cache(maxsize=1)
 def _hosts() -> tuple[tuple[str, str], ...]:
-    """(host suffix, provider id) pairs, longest suffix first."""
-    try:
-        from bot.kb.loader import load
+    """(host suffix, provider id) pairs, longest suffix first.
 
-        providers = load().providers
+    Read from the knowledge base's provider tables with a light scan of their `[[provider]]`
+    entries: parsing the whole knowledge base (hundreds of KB of TOML) would cost more than
+    decoding a hundred bounces. The full loader is the fallback when the scan finds nothing.
+    """
+    pairs: list[tuple[str, str]] = []
+    try:
+        # The knowledge base's data directory, found without importing its loader.
+        data_dir = Path(__file__).resolve().parents[1] / "kb" / "data" / "en"
+        for path in sorted(data_dir.glob("providers*.toml")):
+            for block in _PROVIDER_BLOCK.finditer(path.read_text(encoding="utf-8")):
+                ident = _ID_LINE.search(block.group(1))
+                hosts = _HOSTS_LINE.search(block.group(1))
+                if ident and hosts:
+                    for host in re.findall(r'"([^"]+)"', hosts.group(1)):
+                        pairs.append((host.lower().lstrip("."), ident.group(1)))
+        if not pairs:
+            from bot.kb.loader import load
+
+            pairs = [
+                (host.lower().lstrip("."), provider.id)
+                for provider in load().providers.values()
+                for host in provider.hosts
+                if host
+            ]
     except Exception:
         return ()
-    pairs = [
-        (host.lower().lstrip("."), provider.id)
-        for provider in providers.values()
-        for host in provider.hosts
-        if host
-    ]
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
@@ -84,48 +107,3 @@ def provider_from_text(text: str) -> str | None:
         if provider:
             return str(provider)
     return None
-
-
-@lru_cache(maxsize=1)
-def _rules() -> tuple[tuple[str, tuple[str, ...], tuple[tuple[str, re.Pattern[str]], ...]], ...]:
-    import tomllib
-
-    from bot.bounce.reasons import DATA
-
-    with DATA.open("rb") as handle:
-        raw = tomllib.load(handle).get("provider_rules", {})
-    out = []
-    for provider_id, entry in raw.items():
-        hosts = tuple(h.lower() for h in entry.get("hosts", []))
-        tables = tuple(
-            (reason, re.compile("|".join(re.escape(p) for p in phrases)))
-            for reason, phrases in entry.items()
-            if reason != "hosts" and phrases
-        )
-        out.append((provider_id, hosts, tables))
-    return tuple(out)
-
-
-def rule_provider(*hosts: str) -> str | None:
-    """The provider of the first host that belongs to one in the provider rules."""
-    for host in hosts:
-        host = (host or "").lower().strip(".[] ")
-        if not host:
-            continue
-        for provider_id, suffixes, _ in _rules():
-            if any(host == s or host.endswith("." + s) for s in suffixes):
-                return provider_id
-    return None
-
-
-def rule_reason(provider_id: str | None, text: str) -> str:
-    """The reason a provider rule gives `text` (already lower-cased), or ''."""
-    if not provider_id or not text:
-        return ""
-    for pid, _, tables in _rules():
-        if pid != provider_id:
-            continue
-        for reason, pattern in tables:
-            if pattern.search(text):
-                return reason
-    return ""

@@ -8,7 +8,6 @@ lists live in data/reasons.toml; each reason's list is compiled into one regex, 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,12 +16,80 @@ from typing import Any
 DATA = Path(__file__).parent / "data" / "reasons.toml"
 _SPACES = re.compile(r"\s+")
 _PRE_SMTP = frozenset({"CONN", "EHLO", "HELO", "MAIL", "RCPT"})
+# A reason the decoder already chose passes these reasons' checks (when a status exists, for
+# the reasons that need one), as the reference parser's per-reason checks do.
+_PRESET_TRUE = frozenset(
+    {
+        "blocked",
+        "exceedlimit",
+        "filtered",
+        "hasmoved",
+        "hostunknown",
+        "mailboxfull",
+        "mesgtoobig",
+        "notaccept",
+        "rejected",
+        "spamdetected",
+        "suspend",
+        "toomanyconn",
+        "userunknown",
+    }
+)
+_NEED_STATUS = frozenset({"mailboxfull", "exceedlimit", "spamdetected", "suspend"})
+
+
+class Matcher:
+    """One reason's phrase list: literal phrases are tested as substrings (no compile cost at
+    start-up), and the few real regular expressions are compiled into one alternation the
+    first time the reason is asked about."""
+
+    __slots__ = ("_compiled", "aligned", "literals", "patterns")
+
+    def __init__(
+        self,
+        literals: tuple[str, ...],
+        patterns: tuple[str, ...],
+        aligned: tuple[tuple[str, ...], ...] = (),
+    ) -> None:
+        self.literals = literals
+        self.patterns = patterns
+        self.aligned = aligned
+        self._compiled: re.Pattern[str] | None = None
+
+    def search(self, text: str) -> bool:
+        for phrase in self.literals:
+            if phrase in text:
+                return True
+        for parts in self.aligned:
+            at = 0
+            for part in parts:
+                at = text.find(part, at)
+                if at < 0:
+                    break
+                at += len(part)
+            else:
+                return True
+        if not self.patterns:
+            return False
+        if self._compiled is None:
+            self._compiled = re.compile("|".join(f"(?:{p})" for p in self.patterns))
+        return self._compiled.search(text) is not None
+
+
+# A pattern that is a literal once its one-character classes (`[ ]`, `[.]`) are written out.
+_CLASS_CHAR = re.compile(r"\[(\\?.)\]")
+_META = re.compile(r"[\\^$.|?*+()\[\]{}]")
+
+
+def _literal(pattern: str) -> str | None:
+    plain = _CLASS_CHAR.sub(lambda m: m.group(1)[-1], pattern)
+    return None if _META.search(plain) else plain
 
 
 @dataclass(frozen=True)
 class Rules:
-    matchers: dict[str, re.Pattern[str]]
-    vetoes: dict[str, re.Pattern[str]]
+    matchers: dict[str, Matcher]
+    vetoes: dict[str, tuple[str, ...]]
     status: dict[str, str]
     pseudo_temporary: dict[str, str]
     pseudo_permanent: dict[str, str]
@@ -35,27 +102,35 @@ class Rules:
     hard_if_permanent: frozenset[str]
 
 
-def _compile(entry: dict[str, Any]) -> re.Pattern[str] | None:
-    alternatives = [re.escape(p) for p in entry.get("phrases", [])]
-    alternatives += [f"(?:{p})" for p in entry.get("patterns", [])]
-    if not alternatives:
+def _matcher(entry: dict[str, Any]) -> Matcher | None:
+    literals = list(entry.get("phrases", []))
+    patterns: list[str] = []
+    for pattern in entry.get("patterns", []):
+        plain = _literal(pattern)
+        if plain is None:
+            patterns.append(pattern)
+        else:
+            literals.append(plain)
+    aligned = tuple(tuple(parts) for parts in entry.get("aligned", []))
+    if not literals and not patterns and not aligned:
         return None
-    # Longest literal first is not needed for a yes/no answer; one alternation is one scan.
-    return re.compile("|".join(alternatives))
+    return Matcher(tuple(literals), tuple(patterns), aligned)
 
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
+    import tomllib
+
     with DATA.open("rb") as handle:
         raw = tomllib.load(handle)
-    matchers: dict[str, re.Pattern[str]] = {}
-    vetoes: dict[str, re.Pattern[str]] = {}
+    matchers: dict[str, Matcher] = {}
+    vetoes: dict[str, tuple[str, ...]] = {}
     for name, entry in raw.get("reasons", {}).items():
-        compiled = _compile(entry)
-        if compiled is not None:
-            matchers[name] = compiled
+        matcher = _matcher(entry)
+        if matcher is not None:
+            matchers[name] = matcher
         if entry.get("not_phrases"):
-            vetoes[name] = re.compile("|".join(re.escape(p) for p in entry["not_phrases"]))
+            vetoes[name] = tuple(entry["not_phrases"])
     order = raw["order"]
     return Rules(
         matchers=matchers,
@@ -80,13 +155,13 @@ def normalise(text: str) -> str:
 def matches(reason: str, text: str) -> bool:
     """Whether the (already normalised) text carries one of `reason`'s phrases."""
     r = rules()
-    pattern = r.matchers.get(reason)
-    if pattern is None or not text:
+    matcher = r.matchers.get(reason)
+    if matcher is None or not text:
         return False
     veto = r.vetoes.get(reason)
-    if veto is not None and veto.search(text):
+    if veto is not None and any(v in text for v in veto):
         return False
-    return pattern.search(text) is not None
+    return matcher.search(text)
 
 
 def status_reason(status: str) -> str:
@@ -108,6 +183,10 @@ def _true(reason: str, c: Context) -> bool:
     """Sisimai's per-reason `true` check: the status code first, then the text."""
     name = status_reason(c.status)
     d = c.diagnostic
+    if c.preset == reason and reason in _PRESET_TRUE:
+        return bool(c.status) or reason not in _NEED_STATUS
+    if reason == "norelaying" and c.preset in ("securityerror", "systemerror", "undefined"):
+        return False
     if reason in ("mailboxfull", "exceedlimit", "toomanyconn", "blocked"):
         if reason != "toomanyconn" and reason != "blocked" and not c.status:
             return False
@@ -121,7 +200,7 @@ def _true(reason: str, c: Context) -> bool:
     if reason == "suspend":
         return bool(c.status) and (name == "suspend" or matches(reason, d))
     if reason == "hasmoved":
-        return name == "hasmoved" or matches(reason, d)
+        return matches(reason, d)
     if reason == "norelaying":
         return c.command not in ("CONN", "EHLO", "HELO") and matches(reason, d)
     if reason == "userunknown":
@@ -186,14 +265,17 @@ def _another(c: Context) -> str:
     for reason in r.secondary:
         if matches(reason, c.diagnostic):
             return reason
+    if name:
+        # A status code that names a reason keeps it when the text names no other.
+        return name
     head = c.status[:3]
     if head in ("4.6", "5.6"):
         return "contenterror"
     if head in ("4.7", "5.7"):
         return "securityerror"
-    if c.spec in ("X-UNIX", "X-POSTFIX"):
+    if c.spec.startswith("X-UNIX"):
         return "mailererror"
-    if re.fullmatch(r"[45]0[0-7]", c.reply_code or ""):
+    if re.fullmatch(r"[45]0[1-7]", c.reply_code or ""):
         return "syntaxerror"
     if c.action in ("delayed", "expired"):
         return "expired"
@@ -255,7 +337,10 @@ def classify(
 
         reply = find_reply(diagnostic or "")
     if status or reply:
-        return decide(Context(status=status, reply_code=reply, diagnostic=text))
+        from bot.bounce.decoders.base import find_command
+
+        command = find_command(diagnostic or "")
+        return decide(Context(status=status, reply_code=reply, diagnostic=text, command=command))
     for reason in rules().text_only:
         if matches(reason, text):
             return reason

@@ -13,6 +13,7 @@ from bot.bounce.decoders.base import Hit, Result
 from bot.bounce.mail import Mail
 
 NAME = "ARF"
+UNDISCLOSED = "undisclosed-recipient-in-headers@libsisimai.org.invalid"
 _ARF_SENDER = re.compile(
     r"staff@hotmail\.com|complaints@.*amazonses|feedback@.*yahoo|"
     r"scomp@aol\.net|feedbackloop@|fbl@|abuse",
@@ -48,7 +49,11 @@ def decode(mail: Mail) -> Result | None:
         if hits:
             break
     if not hits:
-        return None
+        if mail.feedback is None:
+            return None
+        # A complaint that names no recipient is still a complaint; the reference parser
+        # reports it for this placeholder address, and so does this one.
+        hits.append(Hit(recipient=UNDISCLOSED))
     ftype = (fb.get("feedback-type", "") or "abuse").split()[0].lower()
     diag = " ".join(mail.body.split())[:500]
     for hit in hits:

@@ -9,28 +9,27 @@ from bot.bounce.decoders.base import Hit, Result
 from bot.bounce.mail import Mail
 
 NAME = "RFC3834"
-_SUBJECT = re.compile(
-    r"^(?:auto(?:matic)?[- ]?(?:reply|response|antwort)|out of (?:the )?office|"
-    r"away from|vacation|abwesenheit|r[ée]ponse automatique)",
-    re.I,
-)
+_SUBJECT = re.compile(r"^(?:auto:|auto response:|automatic reply:|out of (?:the )*office:)", re.I)
+_EXCLUDE_SUBJECT = re.compile(r"security information for|mail failure -", re.I)
+_EXCLUDE_FROM = re.compile(r"(?:root|postmaster|mailer-daemon)@", re.I)
+_AUTO_SUBMITTED = re.compile(r"^auto-(?:generated|replied|notified)", re.I)
+_SUPPRESS = re.compile(r"oof|autoreply", re.I)
 
 
 def match(mail: Mail) -> bool:
-    from bot.bounce.decoders.fallback import looks_bounced
-
-    if looks_bounced(mail) or mail.dsn_blocks:
+    if mail.dsn_blocks:
         return False
     h = mail.header
-    auto = str(h.get("auto-submitted", "")).lower()
-    if auto.startswith("auto-replied"):
-        return True
-    if h.get("x-autoreply") or h.get("x-autorespond") or h.get("x-auto-response-suppress"):
-        return bool(_SUBJECT.search(mail.subject))
-    return str(h.get("precedence", "")).lower() == "auto_reply" or bool(
-        _SUBJECT.search(mail.subject)
-        and "mailer-daemon" not in mail.sender.lower()
-        and not mail.dsn_blocks
+    if _EXCLUDE_SUBJECT.search(mail.subject) or _EXCLUDE_FROM.search(mail.sender):
+        return False
+    if "root@" in str(h.get("to", "") or "").lower():
+        return False
+    return bool(
+        _AUTO_SUBMITTED.match(str(h.get("auto-submitted", "") or "").strip())
+        or _SUPPRESS.search(str(h.get("x-auto-response-suppress", "") or ""))
+        or str(h.get("x-apple-action", "") or "").strip().lower() == "vacation"
+        or str(h.get("precedence", "") or "").strip().lower() == "auto_reply"
+        or _SUBJECT.match(mail.subject)
     )
 
 

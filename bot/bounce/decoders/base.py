@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.bounce.codes import clean_address, normalise_status
+from bot.bounce.codes import clean_address, loose_address, normalise_status
 from bot.bounce.mail import FieldBlock
 
 
@@ -57,6 +57,61 @@ def find_command(text: str) -> str:
     return _CMD_NAMES.get(word, word)
 
 
+_COMMAND_TABLE = (
+    "HELO",
+    "EHLO",
+    "MAIL",
+    "RCPT",
+    "DATA",
+    "QUIT",
+    "RSET",
+    "NOOP",
+    "VRFY",
+    "ETRN",
+    "EXPN",
+    "HELP",
+    "AUTH",
+    "STARTTLS",
+    "XFORWARD",
+    "CONN",
+)
+_DETECTABLE = (
+    "HELO",
+    "EHLO",
+    "STARTTLS",
+    "AUTH PLAIN",
+    "AUTH LOGIN",
+    "AUTH CRAM-",
+    "AUTH DIGEST-",
+    "MAIL F",
+    "RCPT",
+    "RCPT T",
+    "DATA",
+    "QUIT",
+    "XFORWARD",
+)
+
+
+def sisimai_command(text: str) -> str:
+    """The last SMTP command named (in capitals) in a transcript, the reference parser's way."""
+    if len(text) <= 3 or not any(c in text for c in _COMMAND_TABLE):
+        return ""
+    found: list[str] = []
+    position = 0
+    for name in _DETECTABLE:
+        at = text.find(name, position)
+        if at < 0:
+            continue
+        if at + 4 > len(text):
+            break
+        position = at
+        word = text[at : at + 4]
+        if word in found:
+            continue
+        found.append({"STAR": "STARTTLS", "XFOR": "XFORWARD"}.get(word, word))
+    return found[-1] if found else ""
+
+
 ORIGINAL_MARKERS = re.compile(
     r"^(?:[ \t]*-{2,}.*(?:original message|undelivered message|rfc822|"
     r"this is a copy of the message|copy of the message|message header|"
@@ -85,9 +140,16 @@ def hits_from_dsn(blocks: list[FieldBlock]) -> tuple[list[Hit], FieldBlock]:
     per_message: FieldBlock = {}
     hits: list[Hit] = []
     for block in blocks:
-        recipient = clean_address(block.get("final-recipient", "")) or clean_address(
-            block.get("original-recipient", "")
-        )
+        # A per-recipient block needs Final-Recipient (RFC 3464 makes it mandatory); when its
+        # value is not an address, Original-Recipient stands in.
+        final = block.get("final-recipient")
+        recipient = ""
+        if final is not None:
+            recipient = (
+                clean_address(final)
+                or loose_address(final)
+                or clean_address(block.get("original-recipient", ""))
+            )
         if not recipient:
             if (not hits and ("reporting-mta" in block or "received-from-mta" in block)) or (
                 not hits and not per_message
@@ -100,7 +162,7 @@ def hits_from_dsn(blocks: list[FieldBlock]) -> tuple[list[Hit], FieldBlock]:
         diag = block.get("diagnostic-code", "") or block.get("x-diagnostic-code", "")
         if ";" in diag:
             spec, _, rest = diag.partition(";")
-            if len(spec) < 20 and " " not in spec.strip():
+            if len(spec) < 64 and " " not in spec.strip():
                 hit.spec = spec.strip().upper()
                 diag = rest
         hit.diagnosis = " ".join(diag.split())

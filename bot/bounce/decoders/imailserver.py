@@ -1,51 +1,87 @@
-"""Ipswitch IMail / SMTP32 ("Undeliverable Mail" from Postmaster): one line per failure."""
+"""Ipswitch IMail / SMTP32 ("Undeliverable Mail" from Postmaster): one line per failure.
+
+Each failure is a line `<label>: <address>` (or `undeliverable to <address>`); the label is
+the diagnostic. The server's own reply, when there is one, follows "Body of message generated
+response:" and is put in front of it.
+"""
 
 from __future__ import annotations
 
 import re
 
-from bot.bounce.codes import ADDRESS
-from bot.bounce.decoders.base import Hit, Result, split_original
+from bot.bounce.decoders.base import Hit, Result
 from bot.bounce.mail import Mail
 
 NAME = "IMailServer"
-_LINE = re.compile(
-    r"^(Unknown host|Unknown user|Invalid final delivery userid|User mailbox exceeds allowed "
-    r"size|Requested action not taken: virus detected|undeliverable to|Delivery failed \d+ "
-    r"attempts|[^:\n]{3,80}):\s*(\S+@\S+)\s*$",
-    re.I | re.M,
+_SUBJECT = re.compile(r"^Undeliverable Mail *$")
+_CUT = re.compile(r"^Original message follows\.", re.M)
+_LABELLED = re.compile(r"^([^ ]+) (.+):[ \t]*([^ ]+@[^ ]+)")
+_UNDELIVERABLE = re.compile(r"^undeliverable +to +(.+)$")
+_RESPONSE = "Body of message generated response:"
+_COMMANDS = (
+    ("CONN", re.compile(r"SMTP connection failed,|Unexpected connection response from server:")),
+    ("EHLO", re.compile(r"Unexpected response to EHLO/HELO:")),
+    ("MAIL", re.compile(r"Server response to MAIL FROM:")),
+    ("RCPT", re.compile(r"Additional RCPT TO generated following response:")),
+    ("DATA", re.compile(r"DATA command generated response:")),
 )
 _TABLE = (
-    ("hostunknown", re.compile(r"^Unknown host", re.I)),
-    ("userunknown", re.compile(r"^(?:Unknown user|Invalid final delivery userid)", re.I)),
-    ("mailboxfull", re.compile(r"^User mailbox exceeds allowed size", re.I)),
-    ("virusdetected", re.compile(r"^Requested action not taken: virus detected", re.I)),
-    ("undefined", re.compile(r"^undeliverable to", re.I)),
-    ("expired", re.compile(r"^Delivery failed \d+ attempts", re.I)),
+    ("hostunknown", re.compile(r"Unknown host")),
+    ("userunknown", re.compile(r"^(?:Unknown user|Invalid final delivery userid)")),
+    ("mailboxfull", re.compile(r"^User mailbox exceeds allowed size")),
+    ("virusdetected", re.compile(r"^Requested action not taken: virus detected")),
+    ("undefined", re.compile(r"^undeliverable to")),
+    ("expired", re.compile(r"^Delivery failed \d+ attempts")),
 )
 
 
 def match(mail: Mail) -> bool:
-    return (
-        mail.subject.lower().startswith("undeliverable mail")
-        or "x-mailer: <smtp32" in str(mail.header.get("x-mailer", "")).lower()
+    return bool(_SUBJECT.match(mail.subject)) or str(mail.header.get("x-mailer", "")).startswith(
+        "<SMTP32 v"
     )
 
 
+def _address(text: str) -> str:
+    text = text.strip().strip("<>\"'")
+    return text.split()[0].strip("<>.,;") if text.split() else ""
+
+
 def decode(mail: Mail) -> Result | None:
-    notice, _ = split_original(mail.body)
+    cut = _CUT.search(mail.body)
+    notice = mail.body[: cut.start()] if cut else mail.body
+    records: list[dict[str, str]] = [{"recipient": "", "diagnosis": "", "alterrors": ""}]
+    for line in notice.split("\n"):
+        v = records[-1]
+        labelled = _LABELLED.match(line)
+        undeliverable = None if labelled else _UNDELIVERABLE.match(line)
+        if labelled or undeliverable:
+            if v["recipient"]:
+                records.append({"recipient": "", "diagnosis": "", "alterrors": ""})
+                v = records[-1]
+            if labelled:
+                v["diagnosis"] = line.strip()
+                v["recipient"] = _address(labelled.group(3))
+            elif undeliverable:
+                v["recipient"] = _address(undeliverable.group(1))
+        elif _RESPONSE in line:
+            v["alterrors"] = line
+        elif v["alterrors"]:
+            v["alterrors"] += " " + line
     hits: list[Hit] = []
-    for m in _LINE.finditer(notice):
-        address = m.group(2).strip("<>.")
-        if not ADDRESS.fullmatch(address):
+    for v in records:
+        if not v["recipient"]:
             continue
-        label = m.group(1).strip()
-        hit = Hit(recipient=address, diagnosis=m.group(0).strip())
-        following = notice[m.end() :].split("\n\n", 1)[0].strip()
-        if following and not following.lower().startswith("original message"):
-            hit.diagnosis += " " + " ".join(following.split())
+        diagnosis = v["diagnosis"]
+        if v["alterrors"]:
+            diagnosis = f"{v['alterrors']} {diagnosis}"
+        diagnosis = " ".join(diagnosis.split())
+        hit = Hit(recipient=v["recipient"], diagnosis=diagnosis)
+        for command, pattern in _COMMANDS:
+            if pattern.search(diagnosis):
+                hit.command = command
+                break
         for reason, pattern in _TABLE:
-            if pattern.search(label):
+            if pattern.search(diagnosis):
                 hit.reason = reason
                 break
         hits.append(hit)

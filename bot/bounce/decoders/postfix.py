@@ -22,7 +22,8 @@ def match(mail: Mail) -> bool:
         or subject.startswith("successful mail delivery report")
     ):
         return True
-    return "(postfix" in mail.body[:3000].lower() or "postfix program" in mail.body[:3000].lower()
+    head = mail.body[:3000].lower()
+    return "this is the postfix program" in head or "the postfix program" in head
 
 
 def decode(mail: Mail) -> Result | None:

@@ -10,12 +10,122 @@ from __future__ import annotations
 import re
 
 from bot.bounce.codes import clean_address, find_reply, find_status
-from bot.bounce.decoders.base import Hit, Result, find_command, hits_from_dsn, split_original
+from bot.bounce.decoders import mda
+from bot.bounce.decoders.base import (
+    Hit,
+    Result,
+    find_command,
+    hits_from_dsn,
+    sisimai_command,
+    split_original,
+)
 from bot.bounce.mail import Mail, parse_field_block
 
 NAME = "RFC3464"
 _INLINE = re.compile(r"^\s*(?:Final|Original)-Recipient:", re.I | re.M)
 _ANGLE = re.compile(r"^ ?<([^<>\s]+@[^<>\s]+)>(?:\s*\(expanded from <[^>]*>\))?:?\s*(.*)$")
+
+
+# Microsoft's notices carry their meaning in wording and status codes of their own; these are
+# recognised by the headers Microsoft adds (two of them must be there, as one can be relayed).
+_OUTLOOK_TEXT = (
+    (
+        "hostunknown",
+        "The mail could not be delivered to the recipient because the domain is not reachable",
+    ),
+    ("userunknown", "Requested action not taken: mailbox unavailable"),
+)
+_O365_HEADERS = (
+    "x-ms-exchange-message-is-ndr",
+    "x-microsoft-antispam-prvs",
+    "x-exchange-antispam-report-test",
+    "x-exchange-antispam-report-cfa-test",
+    "x-ms-exchange-crosstenant-originalarrivaltime",
+    "x-ms-exchange-crosstenant-fromentityheader",
+    "x-ms-exchange-transport-crosstenantheadersstamped",
+)
+_O365_HOST = re.compile(r".+[.](?:outbound[.]protection|prod)[.]outlook[.]com\b")
+_O365_STATUS = (
+    (re.compile(r"^4\.4\.7$"), "expired"),
+    (re.compile(r"^4\.4\.312$"), "networkerror"),
+    (re.compile(r"^4\.4\.316$"), "expired"),
+    (re.compile(r"^4\.7\.26$"), "securityerror"),
+    (re.compile(r"^4\.7\.[56]\d\d$"), "blocked"),
+    (re.compile(r"^4\.7\.8[5-9]\d$"), "blocked"),
+    (re.compile(r"^5\.0\.350$"), "contenterror"),
+    (re.compile(r"^5\.1\.10$"), "userunknown"),
+    (re.compile(r"^5\.4\.1$"), "norelaying"),
+    (re.compile(r"^5\.4\.6$"), "networkerror"),
+    (re.compile(r"^5\.4\.312$"), "networkerror"),
+    (re.compile(r"^5\.4\.316$"), "expired"),
+    (re.compile(r"^5\.6\.11$"), "contenterror"),
+    (re.compile(r"^5\.7\.1$"), "rejected"),
+    (re.compile(r"^5\.7\.1[23]$"), "rejected"),
+    (re.compile(r"^5\.7\.124$"), "rejected"),
+    (re.compile(r"^5\.7\.13[3-6]$"), "rejected"),
+    (re.compile(r"^5\.7\.23$"), "blocked"),
+    (re.compile(r"^5\.7\.25$"), "networkerror"),
+    (re.compile(r"^5\.7\.50[1-3]$"), "spamdetected"),
+    (re.compile(r"^5\.7\.50[4-5]$"), "filtered"),
+    (re.compile(r"^5\.7\.50[6-7]$"), "blocked"),
+    (re.compile(r"^5\.7\.508$"), "toomanyconn"),
+    (re.compile(r"^5\.7\.509$"), "securityerror"),
+    (re.compile(r"^5\.7\.510$"), "notaccept"),
+    (re.compile(r"^5\.7\.511$"), "rejected"),
+    (re.compile(r"^5\.7\.512$"), "securityerror"),
+    (re.compile(r"^5\.7\.57$"), "securityerror"),
+    (re.compile(r"^5\.7\.60[6-9]$"), "blocked"),
+    (re.compile(r"^5\.7\.6[1-4]\d$"), "blocked"),
+    (re.compile(r"^5\.7\.7[0-4]\d$"), "toomanyconn"),
+)
+
+
+def _has(mail: Mail, name: str) -> bool:
+    return bool(str(mail.header.get(name, "") or "").strip())
+
+
+def microsoft_profile(mail: Mail) -> str:
+    """'outlook' (Outlook.com/Hotmail), 'office365' or '' from the notice's own headers."""
+    received = [str(r) for r in (mail.header.get_all("received") or [])]
+    outlook = (
+        ("Delivery Status Notification" in mail.subject)
+        + _has(mail, "x-message-delivery")
+        + _has(mail, "x-message-info")
+        + any(".hotmail.com" in r for r in received)
+    )
+    if outlook >= 2:
+        return "outlook"
+    office = ("Undeliverable:" in mail.subject) + sum(_has(mail, h) for h in _O365_HEADERS)
+    office += any(_O365_HOST.search(r) for r in received)
+    if office < 2 and _O365_HOST.search(str(mail.header.get("message-id", "") or "")):
+        office += 1
+    return "office365" if office >= 2 else ""
+
+
+def profile_reason(profile: str, hit: Hit) -> str:
+    if profile == "outlook":
+        for reason, phrase in _OUTLOOK_TEXT:
+            if phrase in hit.diagnosis:
+                return reason
+    elif profile == "office365":
+        status = hit.status or find_status(hit.diagnosis)
+        for pattern, reason in _O365_STATUS:
+            if pattern.match(status):
+                return reason
+    return ""
+
+
+def apply_mda(mail: Mail, hits: list[Hit]) -> None:
+    """A local delivery agent's own error line decides the reason and the diagnostic."""
+    found = mda.inquire(mail)
+    if found is None:
+        return
+    _, reason, message = found
+    for hit in hits:
+        hit.reason = reason or "undefined"
+        if message:
+            hit.diagnosis = message
+        hit.command = ""
 
 
 def match(mail: Mail) -> bool:
@@ -58,6 +168,10 @@ def enrich(hits: list[Hit], body: str, postfix: bool = False) -> None:
         if not hit.diagnosis or hit.diagnosis.isdigit():
             hit.diagnosis = text
             continue
+        if not postfix:
+            # The generic reader keeps the DSN's own fields (as the reference parser does);
+            # only Postfix's text paragraph is known to carry the fuller reply.
+            continue
         status = ""
         if not hit.status or hit.status.endswith(".0.0"):
             status = find_status(text)
@@ -66,9 +180,11 @@ def enrich(hits: list[Hit], body: str, postfix: bool = False) -> None:
         reply = ""
         if not hit.reply_code or hit.reply_code.endswith("00"):
             reply = find_reply(text)
-            if reply and not reply.endswith("00"):
+            if reply.endswith("00"):
+                reply = ""
+            if reply:
                 hit.reply_code = reply
-        if postfix and (status or (reply and len(text) > len(hit.diagnosis))):
+        if status or (reply and len(text) > len(hit.diagnosis)):
             hit.diagnosis = text
 
 
@@ -83,7 +199,13 @@ def decode(mail: Mail) -> Result | None:
     if not hits:
         return None
     enrich(hits, mail.body)
+    profile = microsoft_profile(mail)
+    apply_mda(mail, hits)
     for hit in hits:
+        if profile and not hit.reason:
+            hit.reason = profile_reason(profile, hit)
+        if not hit.command:
+            hit.command = sisimai_command(hit.diagnosis)
         if not hit.lhost:
             hit.lhost = (per_message.get("reporting-mta", "").partition(";")[2]).strip()
         if hit.alias and not clean_address(hit.recipient):

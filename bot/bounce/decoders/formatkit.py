@@ -1,0 +1,127 @@
+"""Small helpers shared by the per-format decoders of vendor notices (not a decoder itself).
+
+The vendor formats differ in wording but repeat the same chores: read a header as text, cut
+the notice at the returned message, take the DSN part when there is one and let the notice's
+own text add what the DSN leaves out. Keeping those chores here keeps each format module down
+to what is particular to its format.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+from bot.bounce.codes import ADDRESS, is_address
+from bot.bounce.decoders.base import Hit, hits_from_dsn
+from bot.bounce.mail import Mail, parse_field_block
+
+
+class LazyPattern:
+    """A regular expression compiled on first use.
+
+    There are dozens of vendor decoders and most of their patterns are only needed once a
+    decoder has claimed a message; compiling them all at import cost about as much start-up
+    time as the rest of the package, and `smtpbot parse` pays start-up on every batch.
+    """
+
+    __slots__ = ("_compiled", "_flags", "_pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._pattern = pattern
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._pattern, self._flags)
+        return self._compiled
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.match(text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled.fullmatch(text, pos, endpos)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text)
+
+    def findall(self, text: str) -> list[str]:
+        return self.compiled.findall(text)
+
+    def split(self, text: str, maxsplit: int = 0) -> list[str]:
+        return self.compiled.split(text, maxsplit)
+
+
+def lazy(pattern: str, flags: int = 0) -> LazyPattern:
+    return LazyPattern(pattern, flags)
+
+
+def header(mail: Mail, name: str) -> str:
+    """A header as a plain string ('' when absent): vendor headers decide several matches."""
+    value = mail.header.get(name)
+    return str(value) if value is not None else ""
+
+
+def received(mail: Mail) -> list[str]:
+    return [str(r) for r in (mail.header.get_all("received") or [])]
+
+
+def cut(text: str, markers: tuple[str, ...]) -> str:
+    """`text` up to the first of `markers` (plain substrings), so that the returned message
+    quoted below a notice never contributes recipients."""
+    end = len(text)
+    for marker in markers:
+        at = text.find(marker)
+        if 0 <= at < end:
+            end = at
+    return text[:end]
+
+
+def after(text: str, markers: tuple[str, ...]) -> str:
+    """`text` after the earliest of `markers`, or '' when none is there."""
+    best = -1
+    length = 0
+    for marker in markers:
+        at = text.find(marker)
+        if at != -1 and (best == -1 or at < best):
+            best, length = at, len(marker)
+    return text[best + length :] if best != -1 else ""
+
+
+def address_in(text: str) -> str:
+    """The first valid address in `text`, without surrounding punctuation."""
+    for match in ADDRESS.finditer(text):
+        found = match.group(0).strip(".")
+        if is_address(found):
+            return found
+    return ""
+
+
+def dsn_hits(mail: Mail, text: str = "") -> tuple[list[Hit], dict[str, str]]:
+    """Hits from the DSN part; failing that, from DSN fields written inline in `text`
+    (several vendors paste them into the text part)."""
+    hits, per_message = hits_from_dsn(mail.dsn_blocks)
+    if hits or not text:
+        return hits, per_message
+    inline = re.search(r"^\s*(?:Final|Original)-Recipient:", text, re.I | re.M)
+    if inline is None:
+        return [], {}
+    return hits_from_dsn(parse_field_block(text[max(0, inline.start() - 1500) :]))
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def reason_from(text: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """The reason whose phrase (case-insensitive substring) appears first in the table order."""
+    low = text.lower()
+    for reason, phrases in table:
+        if any(p.lower() in low for p in phrases):
+            return reason
+    return ""
