@@ -6,11 +6,13 @@ run goes on, so a batch job never loses the other results to one bad file.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 from bot.bounce.engine import parse_bytes
 from bot.bounce.model import BounceReport
@@ -78,6 +80,8 @@ def run_parse(
 
 
 def build_parser(prog: str = "smtpbot parse") -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog=prog, description="Explain bounce messages.")
     parser.add_argument("--format", choices=("jsonl", "text"), default="jsonl")
     parser.add_argument("files", nargs="+", metavar="FILE", help="message files; - reads stdin")

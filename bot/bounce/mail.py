@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import email
 import re
 from dataclasses import dataclass, field
-from email.header import decode_header, make_header
-from email.message import Message
-from email.parser import HeaderParser
-from email.policy import compat32
+from typing import TYPE_CHECKING
+
+from bot.bounce import mime
+
+if TYPE_CHECKING:
+    from email.message import Message
+
+    # A parsed message: the lean reader's Part, or the email package's Message as a fallback.
+    # Both answer the same questions (get, get_all, items, get_content_type, get_payload …).
+    Parsed = mime.Part | Message
 
 # A message larger than this is cut before parsing: a bounce's useful part is at its start, and
 # the cut keeps the parse time bounded on multi-megabyte returned attachments.
@@ -41,7 +46,7 @@ _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 class Mail:
     """The views of one message that the decoders read."""
 
-    header: Message
+    header: Parsed
     subject: str = ""
     sender: str = ""
     # Text of the notification: the decoded text parts, in order, up to the returned message.
@@ -59,7 +64,7 @@ class Mail:
     # True for pasted text without headers: decoders may then accept a bare fragment.
     fragment: bool = False
     # The first attached message (message/rfc822), parsed: a forwarded bounce lives there.
-    attached: Message | None = None
+    attached: Parsed | None = None
 
 
 def normalise_newlines(text: str) -> str:
@@ -103,12 +108,15 @@ def header_text(value: object) -> str:
         return ""
     text = str(value)
     if "=?" in text:
+        # Imported here: most bounces have no encoded words, and start-up time counts.
+        from email.header import decode_header, make_header
+
         with contextlib.suppress(ValueError, LookupError, UnicodeError, AssertionError):
             text = str(make_header(decode_header(text)))
     return " ".join(text.split())
 
 
-def _payload_text(part: Message) -> str:
+def _payload_text(part: Parsed) -> str:
     try:
         raw = part.get_payload(decode=True)
     except (ValueError, TypeError, AssertionError, LookupError):
@@ -168,7 +176,11 @@ def parse_field_block(text: str) -> list[FieldBlock]:
     return blocks
 
 
-def _headers_of(msg: Message) -> FieldBlock:
+def _is_message(value: object) -> bool:
+    return hasattr(value, "get_content_type")
+
+
+def _headers_of(msg: Parsed) -> FieldBlock:
     out: FieldBlock = {}
     for key, value in msg.items():
         k = key.lower()
@@ -177,13 +189,13 @@ def _headers_of(msg: Message) -> FieldBlock:
     return out
 
 
-def _blocks_from_payload(part: Message) -> list[FieldBlock]:
+def _blocks_from_payload(part: Parsed) -> list[FieldBlock]:
     payload = part.get_payload()
     if isinstance(payload, list):
         # Raw header items, not as_string(): re-folding every header is the costliest step
         # of the whole parse and the reader below unfolds them anyway.
         text = "\n\n".join(
-            "\n".join(f"{k}: {v}" for k, v in p.items()) if isinstance(p, Message) else str(p)
+            "\n".join(f"{k}: {v}" for k, v in p.items()) if _is_message(p) else str(p)
             for p in payload
         )
     else:
@@ -195,10 +207,17 @@ def load(data: bytes) -> Mail:
     """Parse `data` once; never raises on malformed MIME."""
     if len(data) > MAX_INPUT:
         data = data[:MAX_INPUT]
-    return from_message(email.message_from_bytes(data, policy=compat32))
+    parsed = mime.parse(data)
+    if parsed is None:
+        # What the lean reader is unsure of, the email package reads (compat32 is its default
+        # policy; importing email.policy for it would only cost start-up time).
+        import email
+
+        parsed = email.message_from_bytes(data)
+    return from_message(parsed)
 
 
-def from_message(msg: Message) -> Mail:
+def from_message(msg: Parsed) -> Mail:
     """The views of an already parsed message (also used for a bounce attached to another)."""
     mail = Mail(header=msg)
     mail.subject = header_text(msg.get("subject", ""))
@@ -211,7 +230,7 @@ def from_message(msg: Message) -> Mail:
     htmls: list[str] = []
     count = 0
 
-    def visit(part: Message, depth: int) -> None:
+    def visit(part: Parsed, depth: int) -> None:
         nonlocal count
         count += 1
         if count > MAX_PARTS or depth > 20:
@@ -220,7 +239,7 @@ def from_message(msg: Message) -> Mail:
         payload = part.get_payload()
         if part.is_multipart() and ctype.startswith("multipart/"):
             for sub in payload if isinstance(payload, list) else []:
-                if isinstance(sub, Message):
+                if _is_message(sub):
                     visit(sub, depth + 1)
             return
         if ctype.startswith("multipart/"):
@@ -254,7 +273,7 @@ def from_message(msg: Message) -> Mail:
         if ctype in ("message/rfc822", "message/global", "message/partial"):
             if mail.original is None:
                 inner = payload[0] if isinstance(payload, list) and payload else None
-                if isinstance(inner, Message):
+                if _is_message(inner):
                     mail.attached = inner
                     mail.original = _headers_of(inner)
                     mail.original_text = "\n".join(f"{k}: {v}" for k, v in inner.items())
@@ -262,7 +281,7 @@ def from_message(msg: Message) -> Mail:
         if ctype in ("text/rfc822-headers", "message/rfc822-headers", "text/global-headers"):
             if mail.original is None:
                 text = _payload_text(part)
-                mail.original = _headers_of(HeaderParser(policy=compat32).parsestr(text))
+                mail.original = _headers_of(mime.headers_only(text))
                 mail.original_text = text
             return
         if ctype == "text/plain" or (ctype.startswith("text/") and ctype != "text/html"):
@@ -311,7 +330,7 @@ def _inline_dsn(mail: Mail) -> None:
 
 def from_text(text: str) -> Mail:
     """A pasted body or fragment as a Mail with no headers."""
-    mail = Mail(header=Message(), fragment=True)
+    mail = Mail(header=mime.empty(), fragment=True)
     mail.body = normalise_newlines(text)[:MAX_TEXT]
     blocks = parse_field_block(mail.body)
     if any("final-recipient" in b or "status" in b for b in blocks):
