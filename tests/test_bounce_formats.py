@@ -8,6 +8,8 @@ finished record (address, status, reply code, reason) is what the notice says.
 
 from __future__ import annotations
 
+import email
+import json
 from pathlib import Path
 from types import ModuleType
 
@@ -82,6 +84,23 @@ CASES = [
     ("outlook.eml", "Outlook", "mona@example.org", "5.5.0", "550", "userunknown"),
     ("sendmail-warning.eml", "Sendmail", "nora@slow.example.org", "5.0.947", None, "expired"),
     ("office365-multi.eml", "Office365", "olga@example.org", "5.1.1", "550", "userunknown"),
+    (
+        "exchange2007-expired.eml",
+        "Exchange2007",
+        "quinn@remote.example.org",
+        "4.4.7",
+        None,
+        "expired",
+    ),
+    ("courier-delay.eml", "Courier", "rob@nonexistent.example", "5.0.944", None, "networkerror"),
+    (
+        "deutschetelekom.eml",
+        "DeutscheTelekom",
+        "sara@t-online.example",
+        "5.2.2",
+        "552",
+        "mailboxfull",
+    ),
 ]
 
 # Fixtures with more than one recipient (the table checks the first).
@@ -158,8 +177,11 @@ def test_fixture_headers_with_shuffled_body_never_raise(name: str) -> None:
     check()
 
 
-def test_sendmail_warning_is_a_delay() -> None:
-    report = parse_bytes((FIXTURES / "sendmail-warning.eml").read_bytes())
+@pytest.mark.parametrize(
+    "name", ["sendmail-warning.eml", "exchange2007-expired.eml", "courier-delay.eml"]
+)
+def test_delay_notices_are_delays(name: str) -> None:
+    report = parse_bytes((FIXTURES / name).read_bytes())
     assert report.kind == "delay"
     assert report.recipients[0].action == "delayed"
 
@@ -174,3 +196,98 @@ def test_office365_each_recipient_keeps_its_own_reply() -> None:
         "mailboxfull",
     )
     assert second.remote_mta == "mx.example.org"
+
+
+def _ses_message(payload: dict[str, object], envelope: bool) -> bytes:
+    """An SNS email carrying an SES event, optionally wrapped in SNS's own JSON envelope."""
+    body = json.dumps(payload)
+    if envelope:
+        body = json.dumps({"Type": "Notification", "MessageId": "m-1", "Message": body})
+    head = (FIXTURES / "amazonses-sns.eml").read_bytes().split(b"\n\n", 1)[0]
+    return head + b"\n\n" + body.encode() + b"\n\n--\nunsubscribe text\n"
+
+
+@pytest.mark.parametrize("envelope", [False, True])
+def test_ses_notifications_by_email(envelope: bool) -> None:
+    complaint = {
+        "notificationType": "Complaint",
+        "complaint": {
+            "complainedRecipients": [{"emailAddress": "quentin@example.org"}],
+            "complaintFeedbackType": "abuse",
+        },
+        "mail": {"messageId": "x"},
+    }
+    report = parse_bytes(_ses_message(complaint, envelope))
+    assert report.kind == "feedback"
+    assert [(r.address, r.reason) for r in report.recipients] == [
+        ("quentin@example.org", "feedback")
+    ]
+    bounce = {
+        "notificationType": "Bounce",
+        "bounce": {
+            "bounceType": "Permanent",
+            "bounceSubType": "General",
+            "bouncedRecipients": [
+                {
+                    "emailAddress": "rosa@example.org",
+                    "action": "failed",
+                    "status": "5.1.1",
+                    "diagnosticCode": "smtp; 550 5.1.1 user unknown",
+                }
+            ],
+        },
+    }
+    report = parse_bytes(_ses_message(bounce, envelope))
+    record = report.recipients[0]
+    assert (record.address, record.status, record.reply_code, record.reason) == (
+        "rosa@example.org",
+        "5.1.1",
+        "550",
+        "userunknown",
+    )
+
+
+# Formats recognised in a paste (text without headers) by sentences only they write.
+PASTED = {
+    "apachejames.eml": "ApacheJames",
+    "courier.eml": "Courier",
+    "deutschetelekom.eml": "DeutscheTelekom",
+    "dragonfly.eml": "DragonFly",
+    "exchange2007.eml": "Exchange2007",
+    "googleworkspace.eml": "GoogleWorkspace",
+    "interscanmss.eml": "InterScanMSS",
+    "kddi.eml": "KDDI",
+    "mailfoundry.eml": "MailFoundry",
+    "mailmarshal.eml": "MailMarshalSMTP",
+    "mfilter.eml": "mFILTER",
+    "mimecast.eml": "Mimecast",
+    "notes.eml": "Notes",
+    "office365-multi.eml": "Exchange2007",
+    "sendmail-text.eml": "Sendmail",
+    "surfcontrol.eml": "SurfControl",
+    "v5sendmail.eml": "V5sendmail",
+    "x3.eml": "X3",
+    "x6.eml": "X6",
+    "yahoo.eml": "Yahoo",
+    "zoho.eml": "Zoho",
+}
+
+
+def _pasted_text(name: str) -> str:
+    """What a person would paste: the decoded text parts of the notice, without headers."""
+    texts: list[str] = []
+    for part in email.message_from_bytes((FIXTURES / name).read_bytes()).walk():
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                texts.append(payload.decode(part.get_content_charset() or "utf-8", "replace"))
+    return "\n".join(texts)
+
+
+@pytest.mark.parametrize(("name", "decoder"), sorted(PASTED.items()))
+def test_pasted_notice_is_read_by_its_format(name: str, decoder: str) -> None:
+    case = next(c for c in CASES if c[0] == name)
+    report = parse_text(_pasted_text(name))
+    assert report.decoder == decoder
+    assert report.recipients[0].address == case[2]
+    assert report.recipients[0].reason == case[5]

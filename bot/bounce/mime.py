@@ -18,7 +18,6 @@ import re
 MAX_PARTS = 200
 MAX_DEPTH = 20
 
-_HEADER_NAME = re.compile(rb"[!-9;-~]+")
 _PARAM = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
 
 
@@ -133,34 +132,37 @@ def _base64(data: bytes) -> bytes:
     return data
 
 
+_HEADER_LINE = re.compile(r"[!-9;-~]+:")
+
+
 def _split_headers(data: bytes) -> tuple[list[tuple[str, str]], bytes]:
     """Headers and body of `data` (LF line endings).
 
     As in the email package, the header block ends at the first blank line or at the first
-    line that is not a header (which then starts the body).
+    line that is not a header (which then starts the body). The block is decoded once and
+    read as text, which is much cheaper than decoding it line by line.
     """
+    if data.startswith(b"\n"):
+        return [], data[1:]
+    end = data.find(b"\n\n")
+    head_bytes = data if end < 0 else data[:end]
+    lines = _text(head_bytes).split("\n")
     headers: list[tuple[str, str]] = []
-    position = 0
-    size = len(data)
-    while position < size:
-        end = data.find(b"\n", position)
-        end = size if end < 0 else end
-        line = data[position:end]
-        if not line:
-            return headers, data[end + 1 :]
-        if line[:1] in (b" ", b"\t"):
-            if not headers:  # the email package drops a leading continuation line, too
-                position = end + 1
-                continue
-            name, value = headers[-1]
-            headers[-1] = (name, value + "\n" + _text(line))
-        else:
-            name, colon, value = line.partition(b":")
-            if not colon or not _HEADER_NAME.fullmatch(name):
-                break
-            headers.append((name.decode("ascii"), _text(value.lstrip(b" \t"))))
-        position = end + 1
-    return headers, data[position:]
+    for index, line in enumerate(lines):
+        if line[:1] in (" ", "\t"):
+            if headers:
+                name, value = headers[-1]
+                headers[-1] = (name, value + "\n" + line)
+            continue  # the email package drops a leading continuation line, too
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            # Not a header: the body starts here. Find the line again in the raw bytes.
+            offset = 0
+            for _ in range(index):
+                offset = data.index(b"\n", offset) + 1
+            return headers, data[offset:]
+        headers.append((line[: match.end() - 1], line[match.end() :].lstrip(" \t")))
+    return headers, (b"" if end < 0 else data[end + 2 :])
 
 
 class _Budget:

@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot.tomlcache import load_toml
+
 DATA = Path(__file__).parent / "data" / "reasons.toml"
 _SPACES = re.compile(r"\s+")
 _PRE_SMTP = frozenset({"CONN", "EHLO", "HELO", "MAIL", "RCPT"})
@@ -119,10 +121,7 @@ def _matcher(entry: dict[str, Any]) -> Matcher | None:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    import tomllib
-
-    with DATA.open("rb") as handle:
-        raw = tomllib.load(handle)
+    raw = load_toml(DATA)
     matchers: dict[str, Matcher] = {}
     vetoes: dict[str, tuple[str, ...]] = {}
     for name, entry in raw.get("reasons", {}).items():

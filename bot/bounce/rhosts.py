@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.tomlcache import load_toml
+
 DATA = Path(__file__).parent / "data" / "rhosts.toml"
 # Every host substring of every table, to reject most records without loading the tables.
 _QUICK = (
@@ -65,11 +67,8 @@ def _rule(reason: str, style: str, line: str) -> Rule:
 
 @lru_cache(maxsize=1)
 def tables() -> tuple[Table, ...]:
-    import tomllib
-
     try:
-        with DATA.open("rb") as handle:
-            raw = tomllib.load(handle)
+        raw = load_toml(DATA)
     except (OSError, ValueError):
         return ()
     out = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import received, squash
+from bot.bounce.decoders.formatkit import pasted, received, squash
 from bot.bounce.mail import Mail
 
 NAME = "ApacheJames"
@@ -18,6 +18,8 @@ _DETAILS = "Message details:"
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _ERROR, _DETAILS, "  RCPT TO: ")
     marked = (
         mail.subject == "[BOUNCE]"
         or ".JavaMail." in str(mail.header.get("message-id", "") or "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.bounce.codes import is_address
 from bot.bounce.decoders import rfc3464
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import header, lazy, reason_from, squash
+from bot.bounce.decoders.formatkit import header, lazy, pasted, reason_from, squash
 from bot.bounce.mail import Mail
 
 NAME = "Courier"
@@ -28,6 +28,8 @@ _MESSAGES = (
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, "running the Courier mail server")
     return bool(
         "Courier mail server at " in mail.sender
         or _SUBJECT.search(mail.subject)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import cut, lazy, reason_from, received, squash
+from bot.bounce.decoders.formatkit import cut, lazy, pasted, reason_from, received, squash
 from bot.bounce.mail import Mail
 
 NAME = "DragonFly"
@@ -24,6 +24,8 @@ _MESSAGES = (
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _START)
     return "Mail delivery failed" in mail.subject and any(
         " (DragonFly Mail Agent" in r for r in received(mail)
     )

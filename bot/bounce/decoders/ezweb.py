@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import header, lazy, reason_from, received, squash
+from bot.bounce.decoders.formatkit import cut, header, lazy, reason_from, received, squash
 from bot.bounce.mail import Mail
 
 NAME = "EZweb"
@@ -42,22 +42,13 @@ def match(mail: Mail) -> bool:
     return score >= 2
 
 
-def _notice(body: str) -> str:
-    end = len(body)
-    for marker in _ENDS:
-        at = body.find(marker)
-        if 0 <= at < end:
-            end = at
-    return body[:end]
-
-
 def decode(mail: Mail) -> Result | None:
     hits: list[Hit] = []
     messages: list[list[str]] = []
     others: list[list[str]] = []
     started = False
     general: list[str] = []
-    for line in _notice(mail.body).split("\n"):
+    for line in cut(mail.body, _ENDS).split("\n"):
         if not started:
             started = any(s in line for s in _STARTS)
         if not started or not line.strip() or not line.isascii():

@@ -61,6 +61,18 @@ def lazy(pattern: str, flags: int = 0) -> LazyPattern:
     return LazyPattern(pattern, flags)
 
 
+def pasted(mail: Mail, *markers: str, within: int = 6000) -> bool:
+    """For text pasted without headers: whether all `markers` are in its first `within` chars.
+
+    A paste has no headers to check, so a vendor format is recognised there only by sentences
+    that no other format writes; a weaker test would take pastes from the generic readers.
+    """
+    if not mail.fragment:
+        return False
+    head = mail.body[:within]
+    return all(marker in head for marker in markers)
+
+
 def header(mail: Mail, name: str) -> str:
     """A header as a plain string ('' when absent): vendor headers decide several matches."""
     value = mail.header.get(name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.bounce.codes import find_reply, find_status
+from bot.bounce.codes import find_reply, find_status, is_address
 from bot.bounce.decoders import rfc3464
 from bot.bounce.decoders.base import Hit, Result
 from bot.bounce.decoders.formatkit import lazy, reason_from, squash
@@ -19,6 +19,7 @@ from bot.bounce.mail import Mail
 
 NAME = "GoogleWorkspace"
 _BANNER = lazy(r"^\*\* .+ \*\*\s*$", re.M)
+_PASTED = lazy(r"(?:wasn't|was not|has not been) delivered to (\S+@[^\s,;]+?)[.,;]?(?:\s|$)")
 _RESPONSE = ("The response was:", "The response from the remote server was:")
 _MESSAGES = (
     (
@@ -34,6 +35,9 @@ _MESSAGES = (
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        # A pasted notice has lost its DSN part; the banner and Google's sentence remain.
+        return bool(_BANNER.search(mail.body[:3000])) and bool(_PASTED.search(mail.body[:6000]))
     return (
         "<mailer-daemon@googlemail.com>" in str(mail.header.get("from", "") or "").lower()
         and "Delivery Status Notification" in mail.subject
@@ -74,16 +78,26 @@ def _banner_text(body: str) -> str:
 
 
 def decode(mail: Mail) -> Result | None:
-    result = rfc3464.decode(mail)
-    if result is None:
-        return None
     response = _response(mail.body)
     banner = _banner_text(mail.body)
+    result = rfc3464.decode(mail) if mail.dsn_blocks else _from_text(mail.body, response, banner)
+    if result is None:
+        return None
     for hit in result.hits:
         _improve(hit, response or banner)
         hit.reason = hit.reason or reason_from(f"{hit.diagnosis} {banner}", _MESSAGES)
     result.decoder = NAME
     return result
+
+
+def _from_text(body: str, response: str, banner: str) -> Result | None:
+    """Records from the human-readable notice alone (a paste without the DSN part)."""
+    hits = [
+        Hit(recipient=m.group(1).strip("<>"), diagnosis=response or banner)
+        for m in _PASTED.finditer(body[:6000])
+        if is_address(m.group(1).strip("<>"))
+    ]
+    return Result(hits=hits, decoder=NAME) if hits else None
 
 
 def _improve(hit: Hit, other: str) -> None:

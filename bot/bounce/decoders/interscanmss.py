@@ -11,7 +11,7 @@ import re
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import lazy, squash
+from bot.bounce.decoders.formatkit import lazy, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "InterScanMSS"
@@ -29,6 +29,8 @@ _UNABLE = lazy(r"Unable to deliver .*<([^<>\s]+@[^<>\s]+)>")
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, "Sent <<< ", "Received >>> ")
     sender = str(mail.header.get("from", "") or "").strip()
     return (
         sender.startswith('"InterScan MSS"')

@@ -11,7 +11,7 @@ import re
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result, find_command
-from bot.bounce.decoders.formatkit import header, lazy, reason_from, received, squash
+from bot.bounce.decoders.formatkit import header, lazy, pasted, reason_from, received, squash
 from bot.bounce.mail import Mail
 
 NAME = "KDDI"
@@ -26,6 +26,8 @@ _SENDER = lazy(r"no-reply@[^>\s]*\.dion\.ne\.jp", re.I)
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return any(pasted(mail, s, "Could not be delivered to: <") for s in _STARTS)
     if not any(s in mail.body[:4000] for s in _STARTS):
         return False
     return bool(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import lazy, received, squash
+from bot.bounce.decoders.formatkit import lazy, pasted, received, squash
 from bot.bounce.mail import Mail
 
 NAME = "MailFoundry"
@@ -18,6 +18,8 @@ _ERROR = "Delivery failed for the following reason:"
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, "Unable to deliver message to: <", _ERROR)
     return mail.subject == "Message delivery has failed" and any(
         "(MAILFOUNDRY) id" in r for r in received(mail)
     )

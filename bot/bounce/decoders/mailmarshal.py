@@ -11,7 +11,7 @@ import re
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import lazy, squash
+from bot.bounce.decoders.formatkit import lazy, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "MailMarshalSMTP"
@@ -24,6 +24,8 @@ _SENDER_MTA = lazy(r"^Sender-MTA:[ \t]+<(.+)>$", re.M)
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _ERROR, _RCPTS)
     return mail.subject.startswith('Undeliverable Mail: "') and _ERROR in mail.body
 
 

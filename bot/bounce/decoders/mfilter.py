@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import cut, header, squash
+from bot.bounce.decoders.formatkit import cut, header, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "mFILTER"
@@ -18,6 +18,8 @@ _COMMAND = "-------SMTP command"
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _SERVER, _COMMAND)
     return header(mail, "x-mailer").strip() == "m-FILTER" and mail.subject == "failure notice"
 
 

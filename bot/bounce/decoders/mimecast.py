@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result, hits_from_dsn
-from bot.bounce.decoders.formatkit import header, squash
+from bot.bounce.decoders.formatkit import header, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "Mimecast"
@@ -20,6 +20,8 @@ _STARTS = (
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _STARTS[0], "\n-- ")
     return "Email Delivery Failure" in mail.subject or ".mimecast.lan>" in header(
         mail, "message-id"
     )

@@ -12,7 +12,7 @@ import re
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import lazy, reason_from, squash
+from bot.bounce.decoders.formatkit import lazy, pasted, reason_from, squash
 from bot.bounce.mail import Mail
 
 NAME = "Notes"
@@ -29,6 +29,8 @@ _MESSAGES = (
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _START)
     return mail.subject.startswith("Undeliverable message") and _START in mail.body[:6000]
 
 

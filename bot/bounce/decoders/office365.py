@@ -66,7 +66,8 @@ _TOKENS = {
 
 
 def match(mail: Mail) -> bool:
-    head = mail.body[:8000]
+    # Wide enough for an HTML-only NDR whose converted text starts with its style sheet.
+    head = mail.body[:16000]
     return bool(_ADMIN.search(head) or _FAILED.search(head))
 
 

@@ -15,7 +15,7 @@ import re
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders import rfc3464
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import cut, lazy, squash
+from bot.bounce.decoders.formatkit import cut, lazy, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "Sendmail"
@@ -35,6 +35,8 @@ _ENDS = (
     "----- No message was collected -----",
     "----- Message body suppressed -----",
 )
+# Only V5 ends its notice with these; V8 says "Original message follows" or "Message header".
+_V5_ENDS = ("----- Unsent message follows -----", "----- No message was collected -----")
 _LIST = lazy(
     r"^\s*----- The following addresses? (?:had|has) (permanent fatal|transient non-fatal) "
     r"errors? -----\s*$",
@@ -45,11 +47,14 @@ _ADDR_LINE = lazy(
     r"^(?:(?P<code>[45]\d\d)(?:[ -](?P<status>[45]\.\d{1,3}\.\d{1,3}))?\s+)?"
     r"<?(?P<addr>[^<>\s]+@[^<>\s]+?)>?\.{3}\s*(?P<text>.*)$"
 )
-_CODE_LINE = lazy(r"^([45]\d\d)[ -]([45]\.\d{1,3}\.\d{1,3})\s+(.+)$")
+# A reply or sendmail's own error line that names no recipient ("554 5.0.0 Service unavailable").
+_CODE_LINE = lazy(r"^[45]\d\d[ -]\S.*$")
 _TALKING = lazy(r"^(?:\.\.\. )?while talking to ([^\s:]+?)\.?:\s*$", re.I)
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _TRANSCRIPT) or pasted(mail, "had permanent fatal errors -----")
     if not _SUBJECT.search(mail.subject):
         return False
     head = mail.body[:6000]
@@ -207,6 +212,5 @@ def _decode_text(mail: Mail, notice: str, transcript: _Transcript) -> Result | N
         if delayed or "Deferred:" in line:
             hit.action = "delayed"
         hits.append(hit)
-    # V5 ends its notice with these; V8 says "Original message follows" / "Message header".
-    v5 = any(m in mail.body for m in _ENDS[1:2] + _ENDS[3:4])
+    v5 = any(m in mail.body for m in _V5_ENDS)
     return Result(hits=hits, decoder=NAME_V5 if v5 else NAME)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import header, lazy, squash
+from bot.bounce.decoders.formatkit import header, lazy, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "SurfControl"
@@ -18,6 +18,8 @@ _REPLY = lazy(r"^\S+@\S+: \[([^\]]+)\], (.+\.\.\..*)$")
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _START, "Addressed To:")
     return bool(header(mail, "x-sef-processed")) and (
         header(mail, "x-mailer").strip() == "SurfControl E-mail Filter"
     )

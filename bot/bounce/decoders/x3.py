@@ -10,7 +10,7 @@ import re
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import lazy, squash
+from bot.bounce.decoders.formatkit import lazy, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "X3"
@@ -21,6 +21,8 @@ _OTHER = lazy(r"^(?:Routing: |Diagnostic-Code: smtp; )(.+)$", re.I)
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _START, "Technical details:")
     sender = str(mail.header.get("from", "") or "").strip().strip('"')
     return (
         sender.startswith("Mail Delivery System")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result, find_command
-from bot.bounce.decoders.formatkit import lazy, squash
+from bot.bounce.decoders.formatkit import lazy, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "X6"
@@ -20,6 +20,8 @@ _PERMANENT = "The following recipients returned permanent errors: "
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _START)
     return mail.subject.startswith("There was an error sending your mail") and (
         _START in mail.body[:4000]
     )

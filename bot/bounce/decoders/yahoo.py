@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import cut, header, lazy, squash
+from bot.bounce.decoders.formatkit import cut, header, lazy, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "Yahoo"
@@ -21,6 +21,8 @@ _STATES = {"RCPT_TO": "RCPT", "MAIL_FROM": "MAIL", "DATA": "DATA", "BODY": "DATA
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _START, "Remote host said:")
     if _START not in mail.body[:4000]:
         return False
     return bool(header(mail, "x-ymailisg")) or "yahoo" in mail.sender.lower()

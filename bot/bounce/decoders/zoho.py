@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import header, lazy, squash
+from bot.bounce.decoders.formatkit import header, lazy, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "Zoho"
@@ -20,6 +20,8 @@ _LINE = lazy(r"^(\S+@\S+)\s+(.*ERROR_CODE :.*)$")
 
 
 def match(mail: Mail) -> bool:
+    if mail.fragment:
+        return pasted(mail, _START, "ERROR_CODE :")
     return bool(header(mail, "x-zohomail")) and _START in mail.body[:4000]
 
 
