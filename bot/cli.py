@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from bot.results import Answer, Problem
+if TYPE_CHECKING:
+    from bot.results import Answer
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
 
@@ -25,8 +27,14 @@ def _emit(answer: Answer, fmt: str, exit_problem: int = EXIT_USAGE) -> int:
         from bot.render.text import render_text
 
         rendered = render_text(answer)
-        print(rendered, file=sys.stderr if isinstance(answer, Problem) else sys.stdout)
-    return exit_problem if isinstance(answer, Problem) else EXIT_OK
+        print(rendered, file=sys.stderr if _is_problem(answer) else sys.stdout)
+    return exit_problem if _is_problem(answer) else EXIT_OK
+
+
+def _is_problem(answer: Answer) -> bool:
+    from bot.results import Problem
+
+    return isinstance(answer, Problem)
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -51,7 +59,7 @@ def _search(args: argparse.Namespace) -> int:
 def _parse(args: argparse.Namespace) -> int:
     from bot.bounce.cli import run_parse
 
-    return run_parse(args.files, args.format, sys.stdout, sys.stdin.buffer)
+    return run_parse(args.files, args.format, sys.stdout, sys.stdin.buffer.read)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -115,6 +123,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["parse"]:
+        # The batch path: skip building every subcommand's parser (start-up time counts).
+        from bot.bounce.cli import main as parse_main
+
+        return parse_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

@@ -110,3 +110,20 @@ def test_run_without_tokens_picks_the_console(tmp_path: Path) -> None:
     )
     assert env_free.returncode == 0
     assert "421" in env_free.stdout
+
+
+def test_parse_through_the_main_command_reads_stdin() -> None:
+    bounce = (
+        "From: MAILER-DAEMON@example.org\nSubject: Undelivered Mail Returned to Sender\n\n"
+        "This is the Postfix program at host mx.example.org.\n\n"
+        "<j.doe@example.net>: host mail.example.net[203.0.113.25] said: 550 5.1.1\n"
+        "    <j.doe@example.net>: Recipient address rejected: User unknown (in reply to RCPT\n"
+        "    TO command)\n"
+    )
+    result = run("parse", "-", stdin=bounce)
+    assert result.returncode == 0
+    record = json.loads(result.stdout)
+    assert record["source"] == "-"
+    assert record["recipients"][0]["status"] == "5.1.1"
+    assert record["recipients"][0]["reason"] == "userunknown"
+    assert run("parse").returncode == 2

@@ -8,15 +8,15 @@ about what a person pasted; here the rules are about what an MTA wrote in one DS
 
 from __future__ import annotations
 
-import re
+from bot.bounce.lazyre import lazy
 
-_IP4 = re.compile(r"\b(?:25[0-5]|2[0-4]\d|[01]?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|[01]?\d?\d)){3}\b")
-_REPLY = re.compile(r"\b([45][0-5]\d)\b")
-_REPLY_OK = re.compile(r"\b(25[0-3])\b")
-STATUS_FIELD = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})")
-STRICT_STATUS = re.compile(r"^[245]\.\d{1,3}\.\d{1,3}$")
+_IP4 = lazy(r"\b(?:25[0-5]|2[0-4]\d|[01]?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|[01]?\d?\d)){3}\b")
+_REPLY = lazy(r"\b([45][0-5]\d)\b")
+_REPLY_OK = lazy(r"\b(25[0-3])\b")
+STATUS_FIELD = lazy(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})")
+STRICT_STATUS = lazy(r"^[245]\.\d{1,3}\.\d{1,3}$")
 
-ADDRESS = re.compile(
+ADDRESS = lazy(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{1,200}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,62})\.)+"
     r"[A-Za-z0-9\-]{1,63}|[A-Za-z0-9!#$%&'*+/=?^_`{|}~.\-]{1,200}@\[[0-9.]{7,15}\]"
 )
@@ -191,7 +191,7 @@ def clean_address(value: str) -> str:
     return address
 
 
-_LOOSE = re.compile(r'(?:"[^"\r\n]{1,200}"|[^\s"<>()\[\]@,;:]{1,200})@[^\s"<>()\[\]@,;]{1,255}')
+_LOOSE = lazy(r'(?:"[^"\r\n]{1,200}"|[^\s"<>()\[\]@,;:]{1,200})@[^\s"<>()\[\]@,;]{1,255}')
 
 
 def loose_address(value: str) -> str:

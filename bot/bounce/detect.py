@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from bot.bounce.lazyre import lazy
 
-_STRONG = re.compile(
+_STRONG = lazy(
     r"(?im)^\s*(?:final-recipient|original-recipient|diagnostic-code|remote-mta|reporting-mta)"
     r"\s*:|^\s*status:\s*[245]\.\d{1,3}\.\d{1,3}\b|\bsaid:\s*[245]\d\d\b|"
     r"\(in reply to (?:end of )?(?:rcpt|mail|data|helo|ehlo)\b|"
@@ -17,15 +17,15 @@ _STRONG = re.compile(
     r"user unknown|no such user|recipient address rejected|relay access denied|"
     r"over quota|quota exceeded|host or domain name not found"
 )
-_REPLY_AND_STATUS = re.compile(
+_REPLY_AND_STATUS = lazy(
     r"(?<![\d.$])[45]\d\d[ -](?:#?[245]\.\d{1,3}\.\d{1,3})(?![\d.])|"
     r"\(#[245]\.\d{1,3}\.\d{1,3}\)"
 )
-_SMTP_WORDS = re.compile(
+_SMTP_WORDS = lazy(
     r"(?i)\b(?:smtp|mailbox|recipient|rcpt|mail from|relay|bounced?|undeliver\w*|"
     r"rejected|blocked|spam|dnsbl|blacklist|spf|dkim|dmarc|quota|postmaster|mailer-daemon|mx)\b"
 )
-_CODE = re.compile(r"(?<![\d.$/=:,])(?:[45]\d\d|[45]\.\d{1,3}\.\d{1,3})(?![\d.%]|\.\d)")
+_CODE = lazy(r"(?<![\d.$/=:,])(?:[45]\d\d|[45]\.\d{1,3}\.\d{1,3})(?![\d.%]|\.\d)")
 
 
 def looks_like_bounce(text: str) -> bool:

@@ -23,14 +23,15 @@ from bot.bounce.codes import (
 )
 from bot.bounce.decoders import DECODERS
 from bot.bounce.decoders.base import Hit, Result, find_command
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail, from_message, from_text, header_text, load
 from bot.bounce.model import BounceReport, OriginalMessage, Recipient
 from bot.bounce.providers import provider_for_host
 
 _COMMANDS = frozenset({"EHLO", "HELO", "MAIL", "RCPT", "DATA", "QUIT"})
 _NOT_FAILURE = frozenset({"delivered", "feedback", "vacation"})
-_HTML = re.compile(r"<html>.+</html>", re.I | re.S)
-_WS = re.compile(r"\s+")
+_HTML = lazy(r"<html>.+</html>", re.I | re.S)
+_WS = lazy(r"\s+")
 MAX_RECIPIENTS = 1000
 
 
@@ -47,7 +48,7 @@ def decode(mail: Mail) -> Result | None:
     return None
 
 
-_BOUNDARY_TAIL = re.compile(r" +-{2,}[^ ].+\Z")
+_BOUNDARY_TAIL = lazy(r" +-{2,}[^ ].+\Z")
 
 
 def _unwrap_reply(diag: str, reply: str, status: str) -> str:
@@ -226,7 +227,7 @@ def parse_bytes(data: bytes) -> BounceReport:
         return BounceReport()
 
 
-_HEADER_START = re.compile(r"\A(?:From [^\n]*\n)?[A-Za-z0-9-]{1,60}:[ \t]")
+_HEADER_START = lazy(r"\A(?:From [^\n]*\n)?[A-Za-z0-9-]{1,60}:[ \t]")
 
 
 def parse_text(text: str) -> BounceReport:

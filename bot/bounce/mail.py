@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.bounce import mime
+from bot.bounce.lazyre import lazy
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -31,15 +32,15 @@ MAX_INPUT = 2_000_000
 MAX_TEXT = 400_000
 MAX_PARTS = 200
 
-_TAGS = re.compile(r"<[^<>]{0,2000}>")
-_WS_LINE = re.compile(r"[ \t]+\n")
+_TAGS = lazy(r"<[^<>]{0,2000}>")
+_WS_LINE = lazy(r"[ \t]+\n")
 _ENTITY = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'"}
-_ENTITY_RE = re.compile("|".join(re.escape(k) for k in _ENTITY))
-_BR = re.compile(r"<(?:br|/p|/div|/tr|p|div|tr)\b[^<>]{0,200}>", re.I)
+_ENTITY_RE = lazy("|".join(re.escape(k) for k in _ENTITY))
+_BR = lazy(r"<(?:br|/p|/div|/tr|p|div|tr)\b[^<>]{0,200}>", re.I)
 
 FieldBlock = dict[str, str]
-_MDN_FAILED = re.compile(r"deleted|denied|failed|error", re.I)
-_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_MDN_FAILED = lazy(r"deleted|denied|failed|error", re.I)
+_FIELD_NAME = lazy(r"[A-Za-z][A-Za-z0-9-]*")
 
 
 @dataclass
@@ -303,10 +304,8 @@ def from_message(msg: Parsed) -> Mail:
     return mail
 
 
-_INLINE_DSN = re.compile(
-    r"^content-type:[ \t]*message/(?:global-)?delivery-status\b.*$", re.I | re.M
-)
-_BOUNDARY_LINE = re.compile(r"^--\S.*$", re.M)
+_INLINE_DSN = lazy(r"^content-type:[ \t]*message/(?:global-)?delivery-status\b.*$", re.I | re.M)
+_BOUNDARY_LINE = lazy(r"^--\S.*$", re.M)
 
 
 def _inline_dsn(mail: Mail) -> None:

@@ -13,12 +13,13 @@ same results on the whole corpus.
 from __future__ import annotations
 
 import binascii
-import re
+
+from bot.bounce.lazyre import lazy
 
 MAX_PARTS = 200
 MAX_DEPTH = 20
 
-_PARAM = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
+_PARAM = lazy(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
 
 
 def _text(data: bytes) -> str:
@@ -132,7 +133,7 @@ def _base64(data: bytes) -> bytes:
     return data
 
 
-_HEADER_LINE = re.compile(r"[!-9;-~]+:")
+_HEADER_LINE = lazy(r"[!-9;-~]+:")
 
 
 def _split_headers(data: bytes) -> tuple[list[tuple[str, str]], bytes]:

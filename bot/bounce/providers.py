@@ -14,11 +14,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot.bounce.lazyre import lazy
 from bot.bounce.reasons import rules
 
-_PROVIDER_BLOCK = re.compile(r"^\[\[provider\]\][ \t]*\n(.*?)(?=^\[|\Z)", re.M | re.S)
-_ID_LINE = re.compile(r'^id\s*=\s*"([^"]+)"', re.M)
-_HOSTS_LINE = re.compile(r"^hosts\s*=\s*\[([^\]]*)\]", re.M)
+_PROVIDER_BLOCK = lazy(r"^\[\[provider\]\][ \t]*\n(.*?)(?=^\[|\Z)", re.M | re.S)
+_ID_LINE = lazy(r'^id\s*=\s*"([^"]+)"', re.M)
+_HOSTS_LINE = lazy(r"^hosts\s*=\s*\[([^\]]*)\]", re.M)
 
 
 @lru_cache(maxsize=1)

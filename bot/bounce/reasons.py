@@ -13,10 +13,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot.bounce.lazyre import lazy
 from bot.tomlcache import load_toml
 
 DATA = Path(__file__).parent / "data" / "reasons.toml"
-_SPACES = re.compile(r"\s+")
+_SPACES = lazy(r"\s+")
 _PRE_SMTP = frozenset({"CONN", "EHLO", "HELO", "MAIL", "RCPT"})
 # A reason the decoder already chose passes these reasons' checks (when a status exists, for
 # the reasons that need one), as the reference parser's per-reason checks do.
@@ -79,8 +80,8 @@ class Matcher:
 
 
 # A pattern that is a literal once its one-character classes (`[ ]`, `[.]`) are written out.
-_CLASS_CHAR = re.compile(r"\[(\\?.)\]")
-_META = re.compile(r"[\\^$.|?*+()\[\]{}]")
+_CLASS_CHAR = lazy(r"\[(\\?.)\]")
+_META = lazy(r"[\\^$.|?*+()\[\]{}]")
 
 
 def _literal(pattern: str) -> str | None:

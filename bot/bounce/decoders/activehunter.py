@@ -10,7 +10,8 @@ import re
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import header, lazy, squash
+from bot.bounce.decoders.formatkit import header, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "Activehunter"

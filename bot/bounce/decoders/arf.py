@@ -10,11 +10,12 @@ import re
 
 from bot.bounce.codes import clean_address
 from bot.bounce.decoders.base import Hit, Result
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "ARF"
 UNDISCLOSED = "undisclosed-recipient-in-headers@libsisimai.org.invalid"
-_ARF_SENDER = re.compile(
+_ARF_SENDER = lazy(
     r"staff@hotmail\.com|complaints@.*amazonses|feedback@.*yahoo|"
     r"scomp@aol\.net|feedbackloop@|fbl@|abuse",
     re.I,

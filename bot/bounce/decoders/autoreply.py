@@ -6,14 +6,15 @@ import re
 
 from bot.bounce.codes import clean_address
 from bot.bounce.decoders.base import Hit, Result
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "RFC3834"
-_SUBJECT = re.compile(r"^(?:auto:|auto response:|automatic reply:|out of (?:the )*office:)", re.I)
-_EXCLUDE_SUBJECT = re.compile(r"security information for|mail failure -", re.I)
-_EXCLUDE_FROM = re.compile(r"(?:root|postmaster|mailer-daemon)@", re.I)
-_AUTO_SUBMITTED = re.compile(r"^auto-(?:generated|replied|notified)", re.I)
-_SUPPRESS = re.compile(r"oof|autoreply", re.I)
+_SUBJECT = lazy(r"^(?:auto:|auto response:|automatic reply:|out of (?:the )*office:)", re.I)
+_EXCLUDE_SUBJECT = lazy(r"security information for|mail failure -", re.I)
+_EXCLUDE_FROM = lazy(r"(?:root|postmaster|mailer-daemon)@", re.I)
+_AUTO_SUBMITTED = lazy(r"^auto-(?:generated|replied|notified)", re.I)
+_SUPPRESS = lazy(r"oof|autoreply", re.I)
 
 
 def match(mail: Mail) -> bool:

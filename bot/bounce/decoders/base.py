@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.bounce.codes import clean_address, loose_address, normalise_status
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import FieldBlock
 
 
@@ -40,7 +41,7 @@ class Result:
     original: FieldBlock | None = None
 
 
-COMMAND = re.compile(
+COMMAND = lazy(
     r"\b(?:in\s+reply\s+to|after|while\s+sending|during|at)\s+(?:end\s+of\s+)?"
     r"(?:the\s+)?\b(EHLO|HELO|MAIL(?:\s+FROM)?|RCPT(?:\s+TO)?|DATA|QUIT|BDAT)\b",
     re.I,
@@ -112,7 +113,7 @@ def sisimai_command(text: str) -> str:
     return found[-1] if found else ""
 
 
-ORIGINAL_MARKERS = re.compile(
+ORIGINAL_MARKERS = lazy(
     r"^(?:[ \t]*-{2,}.*(?:original message|undelivered message|rfc822|"
     r"this is a copy of the message|copy of the message|message header|"
     r"returned message|headers of your message|unsent message|message text follows|"

@@ -11,7 +11,8 @@ from __future__ import annotations
 from bot.bounce.codes import is_address
 from bot.bounce.decoders import rfc3464
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import header, lazy, pasted, reason_from, squash
+from bot.bounce.decoders.formatkit import header, pasted, reason_from, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "Courier"

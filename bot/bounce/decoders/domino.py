@@ -7,15 +7,14 @@ delivery-status part, when there is one, belong to the last address.
 
 from __future__ import annotations
 
-import re
-
 from bot.bounce.decoders.base import Hit, Result
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 from bot.bounce.reasons import pseudo_status
 
 NAME = "Domino"
-_SUBJECT = re.compile(r"^DELIVERY(?: |_)FAILURE:")
-_ADDRESS = re.compile(r"^  ([^ ]+@[^ ]+)$")
+_SUBJECT = lazy(r"^DELIVERY(?: |_)FAILURE:")
+_ADDRESS = lazy(r"^  ([^ ]+@[^ ]+)$")
 _MESSAGES = (
     (
         "userunknown",

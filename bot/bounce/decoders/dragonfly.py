@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import cut, lazy, pasted, reason_from, received, squash
+from bot.bounce.decoders.formatkit import cut, pasted, reason_from, received, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "DragonFly"

@@ -7,14 +7,15 @@ import re
 
 from bot.bounce.codes import find_status
 from bot.bounce.decoders.base import Hit, Result
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "EinsUndEins"
 _START = "This message was created automatically by mail delivery software"
-_END = re.compile(r"^--- The header of the original message is following\. ---", re.M)
-_ADDRESS = re.compile(r"^([^ ]+@[^ ]+?):?$")
+_END = lazy(r"^--- The header of the original message is following\. ---", re.M)
+_ADDRESS = lazy(r"^([^ ]+@[^ ]+?):?$")
 _ERROR = "For the following reason:"
-_HOST = re.compile(r"host: +(.+?) +.+ +reason:.+")
+_HOST = lazy(r"host: +(.+?) +.+ +reason:.+")
 
 
 def match(mail: Mail) -> bool:

@@ -11,16 +11,17 @@ import re
 from bot.bounce.codes import ADDRESS
 from bot.bounce.decoders.base import Hit, Result
 from bot.bounce.decoders.textscan import join
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "Exchange2003"
-_START = re.compile(
+_START = lazy(
     r"did not reach the following recipient\(s\):|"
     r"could not be delivered to the following recipient",
     re.I,
 )
-_END = re.compile(r"^\s*-{3,}|^\s*The MTS-ID|^\s*Original message|Content-Type:", re.I | re.M)
-_CODE = re.compile(r"\(([0-9A-F]{8})\)")
+_END = lazy(r"^\s*-{3,}|^\s*The MTS-ID|^\s*Original message|Content-Type:", re.I | re.M)
+_CODE = lazy(r"\(([0-9A-F]{8})\)")
 _ERRORS = {
     "000B099C": "onhold",
     "000B09AA": "onhold",
@@ -34,7 +35,7 @@ _ERRORS = {
     "000B0981": "securityerror",
     "000C0595": "filtered",
 }
-_ADDR_LINE = re.compile(r"^\s*(?:.*SMTP=)?(\S+@[^\s;]+)(?:;|\s+on\s+|\s*$)", re.I)
+_ADDR_LINE = lazy(r"^\s*(?:.*SMTP=)?(\S+@[^\s;]+)(?:;|\s+on\s+|\s*$)", re.I)
 
 
 def match(mail: Mail) -> bool:

@@ -13,6 +13,7 @@ import re
 
 from bot.bounce.codes import find_reply, find_status
 from bot.bounce.decoders.base import Hit, Result
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 from bot.bounce.reasons import pseudo_status
 
@@ -26,7 +27,7 @@ _SUBJECTS = (
     "Warning: message ",
     "error(s) in forwarding or filtering",
 )
-_OLD_MSGID = re.compile(r"^<\w{7}-\w{6}-\w{2}@")
+_OLD_MSGID = lazy(r"^<\w{7}-\w{6}-\w{2}@")
 _STARTS = (
     "This message was created automatically by mail delivery software.",
     "A message that you sent contained one or more recipient addresses ",
@@ -36,7 +37,7 @@ _STARTS = (
     " router encountered the following error(s):",
 )
 _FROZEN = (" has been frozen", " was frozen on arrival")
-_COPY = re.compile(
+_COPY = lazy(
     r"^------ This is a copy of (?:the|your) message|^Content-Type: message/rfc822", re.I | re.M
 )
 _COMMANDS = (
@@ -93,7 +94,7 @@ _DELAYED = (
     "has been frozen",
     "was frozen on arrival by ",
 )
-_FIELD = re.compile(r"^([A-Za-z][A-Za-z-]{2,40}):\s*(.*)$")
+_FIELD = lazy(r"^([A-Za-z][A-Za-z-]{2,40}):\s*(.*)$")
 _DSN_FIELDS = {
     "action": "action",
     "status": "status",

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import cut, header, lazy, reason_from, received, squash
+from bot.bounce.decoders.formatkit import cut, header, reason_from, received, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "EZweb"

@@ -21,12 +21,13 @@ from bot.bounce.decoders.base import (
     split_original,
 )
 from bot.bounce.decoders.rfc3464 import apply_mda, text_reports
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "Fallback"
 
-_SKIP_LOCAL = re.compile(r"^(?:mailer-daemon|postmaster|root|abuse|noreply|no-reply)$", re.I)
-_BLANKS = re.compile(r"\n[ \t]*\n")
+_SKIP_LOCAL = lazy(r"^(?:mailer-daemon|postmaster|root|abuse|noreply|no-reply)$", re.I)
+_BLANKS = lazy(r"\n[ \t]*\n")
 
 
 def match(mail: Mail) -> bool:

@@ -9,56 +9,10 @@ to what is particular to its format.
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Iterator
 
 from bot.bounce.codes import ADDRESS, is_address
 from bot.bounce.decoders.base import Hit, hits_from_dsn
 from bot.bounce.mail import Mail, parse_field_block
-
-
-class LazyPattern:
-    """A regular expression compiled on first use.
-
-    There are dozens of vendor decoders and most of their patterns are only needed once a
-    decoder has claimed a message; compiling them all at import cost about as much start-up
-    time as the rest of the package, and `smtpbot parse` pays start-up on every batch.
-    """
-
-    __slots__ = ("_compiled", "_flags", "_pattern")
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self._pattern = pattern
-        self._flags = flags
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self._pattern, self._flags)
-        return self._compiled
-
-    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.search(text, pos, endpos)
-
-    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.match(text, pos, endpos)
-
-    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.fullmatch(text, pos, endpos)
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(text)
-
-    def findall(self, text: str) -> list[str]:
-        return self.compiled.findall(text)
-
-    def split(self, text: str, maxsplit: int = 0) -> list[str]:
-        return self.compiled.split(text, maxsplit)
-
-
-def lazy(pattern: str, flags: int = 0) -> LazyPattern:
-    return LazyPattern(pattern, flags)
 
 
 def pasted(mail: Mail, *markers: str, within: int = 6000) -> bool:

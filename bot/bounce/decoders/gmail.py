@@ -7,17 +7,18 @@ import re
 from bot.bounce.codes import ADDRESS, find_status
 from bot.bounce.decoders.base import Hit, Result, split_original
 from bot.bounce.decoders.textscan import join
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 from bot.bounce.reasons import status_reason
 
 NAME = "Gmail"
-_START = re.compile(
+_START = lazy(
     r"Delivery to the following recipients? (?:failed permanently|has been delayed|"
     r"failed|was unsuccessful)[^\n]*:",
     re.I,
 )
-_DETAILS = re.compile(r"Technical details of (?:permanent|temporary) failure:\s*", re.I)
-_STATE = re.compile(r"\((SENT_\w+|[A-Z_]{4,})\)")
+_DETAILS = lazy(r"Technical details of (?:permanent|temporary) failure:\s*", re.I)
+_STATE = lazy(r"\((SENT_\w+|[A-Z_]{4,})\)")
 # Gmail's own wording and the SMTP state it failed in, as Sisimai maps them.
 _MESSAGES = {
     "expired": re.compile(
@@ -60,9 +61,9 @@ _STATE_NUMBERS = {
     "17": ("DATA", "filtered"),
     "18": ("DATA", "filtered"),
 }
-_STATE_NUMBER = re.compile(r"\(state (\d+)\)\.")
-_ADDRESS_LINE = re.compile(r"^[ \t]+([^ ]+@[^ ]+)$")
-_CUT = re.compile(r"^ *----- (?:Original message|Message header follows) -----", re.M)
+_STATE_NUMBER = lazy(r"\(state (\d+)\)\.")
+_ADDRESS_LINE = lazy(r"^[ \t]+([^ ]+@[^ ]+)$")
+_CUT = lazy(r"^ *----- (?:Original message|Message header follows) -----", re.M)
 
 
 def decode(mail: Mail) -> Result | None:

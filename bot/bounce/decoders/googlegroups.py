@@ -12,7 +12,8 @@ import re
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import header, lazy, squash
+from bot.bounce.decoders.formatkit import header, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "GoogleGroups"

@@ -14,7 +14,8 @@ import re
 from bot.bounce.codes import find_reply, find_status, is_address
 from bot.bounce.decoders import rfc3464
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import lazy, reason_from, squash
+from bot.bounce.decoders.formatkit import reason_from, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "GoogleWorkspace"

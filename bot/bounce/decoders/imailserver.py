@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 
 from bot.bounce.decoders.base import Hit, Result
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "IMailServer"
-_SUBJECT = re.compile(r"^Undeliverable Mail *$")
-_CUT = re.compile(r"^Original message follows\.", re.M)
-_LABELLED = re.compile(r"^([^ ]+) (.+):[ \t]*([^ ]+@[^ ]+)")
-_UNDELIVERABLE = re.compile(r"^undeliverable +to +(.+)$")
+_SUBJECT = lazy(r"^Undeliverable Mail *$")
+_CUT = lazy(r"^Original message follows\.", re.M)
+_LABELLED = lazy(r"^([^ ]+) (.+):[ \t]*([^ ]+@[^ ]+)")
+_UNDELIVERABLE = lazy(r"^undeliverable +to +(.+)$")
 _RESPONSE = "Body of message generated response:"
 _COMMANDS = (
     ("CONN", re.compile(r"SMTP connection failed,|Unexpected connection response from server:")),

@@ -11,7 +11,8 @@ import re
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result, find_command
-from bot.bounce.decoders.formatkit import header, lazy, pasted, reason_from, received, squash
+from bot.bounce.decoders.formatkit import header, pasted, reason_from, received, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "KDDI"

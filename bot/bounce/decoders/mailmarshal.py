@@ -11,7 +11,8 @@ import re
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import lazy, pasted, squash
+from bot.bounce.decoders.formatkit import pasted, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "MailMarshalSMTP"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
-_SENDER = re.compile(r"^(?:mail delivery subsystem|mailer-daemon|postmaster)", re.I)
+_SENDER = lazy(r"^(?:mail delivery subsystem|mailer-daemon|postmaster)", re.I)
 _AGENTS = (
     ("dovecot", re.compile(r"^Your message to [^ ]+ was automatically rejected:$")),
     ("mail.local", re.compile(r"^mail\.local: ")),

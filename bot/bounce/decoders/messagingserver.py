@@ -7,19 +7,18 @@ both the status and, when no reason was given, the text.
 
 from __future__ import annotations
 
-import re
-
 from bot.bounce.decoders.base import Hit, Result
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "MessagingServer"
 _START = "This report relates to a message you sent with the following header fields:"
-_RECIPIENT = re.compile(r"^[ \t]+Recipient address:[ \t]*([^ ]+@[^ ]+)$")
-_ORIGINAL = re.compile(r"^[ \t]+Original address:[ \t]*([^ ]+@[^ ]+)$")
-_REASON = re.compile(r"^[ \t]+Reason:[ \t]*(.+)$")
-_DIAGNOSTIC = re.compile(r"^[ \t]+Diagnostic code:[ \t]*([^ ]+);(.+)$")
-_REMOTE = re.compile(r"^[ \t]+Remote system:[ \t]*dns;([^ ]+)")
-_STATUS = re.compile(r"^(\d\.\d\.\d)[ \t]*\((.+)\)$")
+_RECIPIENT = lazy(r"^[ \t]+Recipient address:[ \t]*([^ ]+@[^ ]+)$")
+_ORIGINAL = lazy(r"^[ \t]+Original address:[ \t]*([^ ]+@[^ ]+)$")
+_REASON = lazy(r"^[ \t]+Reason:[ \t]*(.+)$")
+_DIAGNOSTIC = lazy(r"^[ \t]+Diagnostic code:[ \t]*([^ ]+);(.+)$")
+_REMOTE = lazy(r"^[ \t]+Remote system:[ \t]*dns;([^ ]+)")
+_STATUS = lazy(r"^(\d\.\d\.\d)[ \t]*\((.+)\)$")
 
 
 def match(mail: Mail) -> bool:

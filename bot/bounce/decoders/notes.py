@@ -12,7 +12,8 @@ import re
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import lazy, pasted, reason_from, squash
+from bot.bounce.decoders.formatkit import pasted, reason_from, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "Notes"

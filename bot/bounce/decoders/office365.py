@@ -17,7 +17,8 @@ import re
 from bot.bounce.codes import clean_address, find_status, is_address
 from bot.bounce.decoders import rfc3464
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import cut, lazy, squash
+from bot.bounce.decoders.formatkit import cut, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "Exchange2007"

@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 
 from bot.bounce.decoders.base import Hit, Result
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "OpenSMTPD"
 _START = "    This is the MAILER-DAEMON, please DO NOT REPLY to this"
-_END = re.compile(r"^ +Below is a copy of the original message:", re.M)
-_LINE = re.compile(r"^([^ ]+?@[^ ]+?):? (.+)$")
+_END = lazy(r"^ +Below is a copy of the original message:", re.M)
+_LINE = lazy(r"^([^ ]+?@[^ ]+?):? (.+)$")
 _MESSAGES = (
     ("expired", ("Envelope expired",)),
     ("hostunknown", ("Invalid domain name", "Domain does not exist")),

@@ -9,17 +9,16 @@ qmail-local.c) and the LDAP patch; the reasons it maps to follow the reference p
 
 from __future__ import annotations
 
-import re
-
 from bot.bounce.codes import find_status
 from bot.bounce.decoders.base import Hit, Result, sisimai_command
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "qmail"
-_RECEIVED = re.compile(r"\(qmail .*invoked (?:for bounce\)|from .*network\))")
+_RECEIVED = lazy(r"\(qmail .*invoked (?:for bounce\)|from .*network\))")
 _START = "Hi. This is the qmail"
 _CUT = "--- Below this line is a copy of the message."
-_RECIPIENT = re.compile(r"^<[^>]*@[^>]*>.*:")
+_RECIPIENT = lazy(r"^<[^>]*@[^>]*>.*:")
 _RHOST = ("Giving up on ", "Connected to ", "remote host ")
 _COMMANDS = (
     ("CONN", (" but greeting failed.",)),
@@ -29,7 +28,7 @@ _COMMANDS = (
     ("DATA", (" failed on DATA command", " failed after I sent the message")),
 )
 _EXPIRED = "this message has been in the queue too long."
-_ONHOLD = re.compile(r" does not like recipient\..*this message has been in the queue too long\.")
+_ONHOLD = lazy(r" does not like recipient\..*this message has been in the queue too long\.")
 _MESSAGES = (
     ("userunknown", ("no mailbox here by that name", "does not like recipient.")),
     ("mailboxfull", ("disk quota exceeded",)),

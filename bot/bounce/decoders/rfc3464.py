@@ -19,11 +19,12 @@ from bot.bounce.decoders.base import (
     sisimai_command,
     split_original,
 )
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail, parse_field_block
 
 NAME = "RFC3464"
-_INLINE = re.compile(r"^\s*(?:Final|Original)-Recipient:", re.I | re.M)
-_ANGLE = re.compile(r"^ ?<([^<>\s]+@[^<>\s]+)>(?:\s*\(expanded from <[^>]*>\))?:?\s*(.*)$")
+_INLINE = lazy(r"^\s*(?:Final|Original)-Recipient:", re.I | re.M)
+_ANGLE = lazy(r"^ ?<([^<>\s]+@[^<>\s]+)>(?:\s*\(expanded from <[^>]*>\))?:?\s*(.*)$")
 
 
 # Microsoft's notices carry their meaning in wording and status codes of their own; these are
@@ -44,7 +45,7 @@ _O365_HEADERS = (
     "x-ms-exchange-crosstenant-fromentityheader",
     "x-ms-exchange-transport-crosstenantheadersstamped",
 )
-_O365_HOST = re.compile(r".+[.](?:outbound[.]protection|prod)[.]outlook[.]com\b")
+_O365_HOST = lazy(r".+[.](?:outbound[.]protection|prod)[.]outlook[.]com\b")
 _O365_STATUS = (
     (re.compile(r"^4\.4\.7$"), "expired"),
     (re.compile(r"^4\.4\.312$"), "networkerror"),

@@ -12,7 +12,8 @@ import re
 
 from bot.bounce.codes import find_status
 from bot.bounce.decoders.base import Result
-from bot.bounce.decoders.formatkit import dsn_hits, header, lazy
+from bot.bounce.decoders.formatkit import dsn_hits, header
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "SendGrid"

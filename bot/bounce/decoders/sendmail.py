@@ -15,7 +15,8 @@ import re
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders import rfc3464
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import cut, lazy, pasted, squash
+from bot.bounce.decoders.formatkit import cut, pasted, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "Sendmail"

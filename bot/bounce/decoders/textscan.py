@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from bot.bounce.codes import ADDRESS
+from bot.bounce.lazyre import lazy
 
-_BLANKS = re.compile(r"\n[ \t]*\n")
+_BLANKS = lazy(r"\n[ \t]*\n")
 
 
 def paragraphs(text: str) -> list[str]:

@@ -10,7 +10,7 @@ import re
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import lazy
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "X1"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result, find_command
-from bot.bounce.decoders.formatkit import lazy, pasted, squash
+from bot.bounce.decoders.formatkit import pasted, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "X6"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import header, lazy, pasted, squash
+from bot.bounce.decoders.formatkit import header, pasted, squash
+from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
 NAME = "Zoho"
