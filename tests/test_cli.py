@@ -127,3 +127,18 @@ def test_parse_through_the_main_command_reads_stdin() -> None:
     assert record["recipients"][0]["status"] == "5.1.1"
     assert record["recipients"][0]["reason"] == "userunknown"
     assert run("parse").returncode == 2
+
+
+def test_console_json_of_a_bounce_answer() -> None:
+    from bot.answer import answer
+    from bot.render.json import to_data
+
+    text = (
+        "<j.doe@example.net>: host mail.example.net[203.0.113.25] said: 550 5.1.1\n"
+        "    <j.doe@example.net>: Recipient address rejected: User unknown (in reply to RCPT\n"
+        "    TO command)\n"
+    )
+    data = json.loads(json.dumps(to_data(answer(text))))
+    assert data["type"] == "bounceanswer"
+    assert data["report"]["recipients"][0]["status"] == "5.1.1"
+    assert data["explanations"][0]["code"] == "550 5.1.1"

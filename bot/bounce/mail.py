@@ -12,11 +12,11 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.bounce import mime
 from bot.bounce.lazyre import lazy
+from bot.bounce.record import Factory, Record
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -43,8 +43,7 @@ _MDN_FAILED = lazy(r"deleted|denied|failed|error", re.I)
 _FIELD_NAME = lazy(r"[A-Za-z][A-Za-z0-9-]*")
 
 
-@dataclass
-class Mail:
+class Mail(Record):
     """The views of one message that the decoders read."""
 
     header: Parsed
@@ -53,7 +52,7 @@ class Mail:
     # Text of the notification: the decoded text parts, in order, up to the returned message.
     body: str = ""
     # Field blocks of message/delivery-status parts: [per-message, per-recipient, ...].
-    dsn_blocks: list[FieldBlock] = field(default_factory=list)
+    dsn_blocks: list[FieldBlock] = Factory(list)
     # Fields of a message/feedback-report part (ARF).
     feedback: FieldBlock | None = None
     # Headers of the returned original message (message/rfc822 or text/rfc822-headers).

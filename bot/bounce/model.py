@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Literal
+
+from bot.bounce.record import Factory, Record
 
 ReportKind = Literal["bounce", "delay", "delivered", "feedback", "vacation", "none"]
 
 
-@dataclass
-class Recipient:
+class Recipient(Record):
     address: str | None = None
     status: str | None = None
     reply_code: str | None = None
@@ -24,26 +24,18 @@ class Recipient:
     feedback_type: str | None = None
     decoder: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass
-class OriginalMessage:
+class OriginalMessage(Record):
     message_id: str | None = None
     sender: str | None = None
     to: str | None = None
     subject: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass
-class BounceReport:
+class BounceReport(Record):
     """The result for one input. `recipients` is empty when the input is not a bounce."""
 
     kind: ReportKind = "none"
-    recipients: list[Recipient] = field(default_factory=list)
-    original: OriginalMessage = field(default_factory=OriginalMessage)
+    recipients: list[Recipient] = Factory(list)
+    original: OriginalMessage = Factory(OriginalMessage)
     decoder: str | None = None

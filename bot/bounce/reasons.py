@@ -8,12 +8,12 @@ lists live in data/reasons.toml; each reason's list is compiled into one regex, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.bounce.lazyre import lazy
+from bot.bounce.lazyre import compile_cached, lazy
+from bot.bounce.record import Record
 from bot.tomlcache import load_toml
 
 DATA = Path(__file__).parent / "data" / "reasons.toml"
@@ -75,7 +75,7 @@ class Matcher:
         if not self.patterns:
             return False
         if self._compiled is None:
-            self._compiled = re.compile("|".join(f"(?:{p})" for p in self.patterns))
+            self._compiled = compile_cached("|".join(f"(?:{p})" for p in self.patterns))
         return self._compiled.search(text) is not None
 
 
@@ -89,8 +89,7 @@ def _literal(pattern: str) -> str | None:
     return None if _META.search(plain) else plain
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(Record):
     matchers: dict[str, Matcher]
     vetoes: dict[str, tuple[str, ...]]
     status: dict[str, str]
@@ -168,8 +167,7 @@ def status_reason(status: str) -> str:
     return rules().status.get(status or "", "")
 
 
-@dataclass
-class Context:
+class Context(Record):
     status: str = ""
     reply_code: str = ""
     diagnostic: str = ""  # normalised: lower case, single spaces

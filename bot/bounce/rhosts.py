@@ -7,10 +7,10 @@ remote host, so `smtpbot parse` pays nothing for it otherwise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.bounce.record import Record
 from bot.tomlcache import load_toml
 
 DATA = Path(__file__).parent / "data" / "rhosts.toml"
@@ -29,8 +29,7 @@ _QUICK = (
 )
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Record):
     reason: str
     text: str
     status: str = ""  # exact status, or a prefix when `low`/`high` give a range
@@ -39,8 +38,7 @@ class Rule:
     high: int = -1
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Record):
     name: str
     hosts: tuple[str, ...]
     keep_preset: bool

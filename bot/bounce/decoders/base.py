@@ -8,15 +8,14 @@ hard/soft) is the engine's job, so that every format gets the same treatment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from bot.bounce.codes import clean_address, loose_address, normalise_status
 from bot.bounce.lazyre import lazy
 from bot.bounce.mail import FieldBlock
+from bot.bounce.record import Factory, Record
 
 
-@dataclass
-class Hit:
+class Hit(Record):
     recipient: str = ""
     status: str = ""
     reply_code: str = ""
@@ -29,11 +28,10 @@ class Hit:
     spec: str = ""
     feedback_type: str = ""
     alias: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
+    extra: dict[str, str] = Factory(dict)
 
 
-@dataclass
-class Result:
+class Result(Record):
     hits: list[Hit]
     decoder: str
     kind: str = "bounce"

@@ -8,8 +8,6 @@ address line survives, X-Failed-Recipients still names the recipients.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders import exim
 from bot.bounce.decoders.base import Hit, Result
@@ -44,7 +42,7 @@ def decode(mail: Mail) -> Result | None:
     if at > 0:
         # Drop the Russian preface so the Exim reader starts at the English notice (on a copy:
         # the decoders tried after this one must see the message as it was).
-        mail = replace(mail, body=mail.body[at:])
+        mail = mail.replace(body=mail.body[at:])
     result = exim.decode(mail)
     if result is None or not result.hits:
         hits = [
