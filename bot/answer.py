@@ -18,6 +18,7 @@ from bot.compare import compare
 from bot.explain import explain, explain_query, provider_note
 from bot.extract import find_codes
 from bot.i18n import t, t_list
+from bot.kb.loader import load
 from bot.kb.markers import find_markers
 from bot.results import (
     Answer,
@@ -180,7 +181,13 @@ def bounce_answer(report: BounceReport, locale: str = "en") -> BounceAnswer:
             explanations.append(result)
         if len(explanations) >= MAX_BOUNCE_EXPLANATIONS:
             break
-    return BounceAnswer(report=report, explanations=tuple(explanations))
+    known = load(locale).reasons
+    names = dict.fromkeys(r.reason for r in report.recipients if r.reason in known)
+    return BounceAnswer(
+        report=report,
+        explanations=tuple(explanations),
+        reasons=tuple(known[name] for name in names if name),
+    )
 
 
 def answer(text: str, locale: str = "en") -> Answer:

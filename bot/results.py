@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.bounce.model import BounceReport
-from bot.kb.model import Bounce, Reference, Retry
+from bot.kb.model import Bounce, ReasonInfo, Reference, Retry
 
 ExplanationKind = Literal["basic", "enhanced", "combined", "provider"]
 
@@ -114,6 +114,11 @@ class BounceAnswer:
 
     report: BounceReport
     explanations: tuple[Explanation, ...] = field(default_factory=tuple)
+    # What each reason in the report means, in the order the reasons first appear.
+    reasons: tuple[ReasonInfo, ...] = ()
+
+    def reason(self, name: str | None) -> ReasonInfo | None:
+        return next((r for r in self.reasons if r.name == name), None)
 
 
 Answer = Explanation | Comparison | SearchResult | Problem | Help | CodesFound | BounceAnswer

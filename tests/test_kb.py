@@ -131,3 +131,20 @@ def test_validation_rejects_unknown_values() -> None:
             _load_basic({"code": [_basic_entry(**change)]})
     with pytest.raises(KnowledgeBaseError, match="longer"):
         _load_basic({"code": [_basic_entry(summary="x" * 500)]})
+
+
+def test_every_bounce_reason_is_described(shared_dir: Path) -> None:
+    kb = load()
+    readme = (shared_dir / "corpus" / "README.md").read_text()
+    readme = readme.split("### Sisimai 5 reason names", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `([a-z]+)` \|", readme, re.MULTILINE))
+    assert len(listed) == 34
+    assert set(kb.reasons) == listed
+    for info in kb.reasons.values():
+        assert info.failure == (info.name not in ("delivered", "feedback", "vacation"))
+        for code in info.typical_codes:
+            if "." in code:
+                _, subject, detail = code.split(".")
+                assert f"X.{subject}.{detail}" in kb.enhanced, (info.name, code)
+            else:
+                assert code in kb.basic, (info.name, code)

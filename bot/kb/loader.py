@@ -33,6 +33,7 @@ from bot.kb.model import (
     KnowledgeBase,
     Provider,
     ProviderMarker,
+    ReasonInfo,
     Reference,
     SubjectInfo,
 )
@@ -320,6 +321,34 @@ def _load_providers(
     return providers, tuple(markers)
 
 
+RELATED_CODE = re.compile(r"^(?:[2-5][0-9]{2}|[245]\.[0-9]{1,3}\.[0-9]{1,3})$")
+
+
+def _load_reasons(data: dict[str, Any]) -> dict[str, ReasonInfo]:
+    entries = data.get("reason", [])
+    _unique([e.get("name", "") for e in entries], "reason")
+    out = {}
+    for e in entries:
+        name = e.get("name", "")
+        where = f"reasons.toml reason {name!r}"
+        if name not in REASONS:
+            raise KnowledgeBaseError(f"{where}: not a Sisimai reason name")
+        if not isinstance(e.get("failure"), bool):
+            raise KnowledgeBaseError(f"{where}: 'failure' must be true or false")
+        out[name] = ReasonInfo(
+            name=name,
+            title=_text(e, "title", where, "name"),
+            summary=_text(e, "summary", where),
+            action=_text(e, "action", where, "summary"),
+            failure=e["failure"],
+            typical_codes=_strings(e, "typical_codes", where, RELATED_CODE),
+        )
+    missing = REASONS - set(out)
+    if missing:
+        raise KnowledgeBaseError(f"reasons.toml: no entry for {sorted(missing)}")
+    return out
+
+
 def _check_links(kb: KnowledgeBase) -> None:
     for code in kb.basic.values():
         if code.class_digit not in kb.basic_classes or code.code[1] not in kb.categories:
@@ -391,6 +420,7 @@ def _load_from_toml(locale: str) -> KnowledgeBase:
         enhanced=_load_enhanced(_read(locale, "enhanced")),
         providers=providers,
         markers=markers,
+        reasons=_load_reasons(_read(locale, "reasons")),
     )
     _check_links(kb)
     return kb

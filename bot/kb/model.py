@@ -177,6 +177,18 @@ class ProviderMarker:
 
 
 @dataclass(frozen=True)
+class ReasonInfo:
+    """A bounce reason (Sisimai's vocabulary) in words a person can act on."""
+
+    name: str
+    title: str
+    summary: str
+    action: str
+    failure: bool
+    typical_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     locale: str
     basic_classes: dict[str, ClassInfo]
@@ -187,3 +199,4 @@ class KnowledgeBase:
     enhanced: dict[str, EnhancedCode]
     providers: dict[str, Provider]
     markers: tuple[ProviderMarker, ...]
+    reasons: dict[str, ReasonInfo]

@@ -107,7 +107,7 @@ def render_bounce(b: BounceAnswer, locale: str = "en") -> str:
             f"{t('render.recipient', locale)}: {r.address or unknown}",
             f"{INDENT}{t('render.status', locale)}: {r.status or unknown} · "
             f"{t('render.reply_code', locale)}: {r.reply_code or unknown} · "
-            f"{t('render.reason', locale)}: {r.reason or unknown}"
+            f"{t('render.reason', locale)}: {_reason_label(b, r.reason, unknown)}"
             + (
                 f" · {t('render.bounce', locale)}: "
                 + t(f"bounce.{_hardness(r.hard_bounce)}", locale)
@@ -126,6 +126,14 @@ def render_bounce(b: BounceAnswer, locale: str = "en") -> str:
             lines.append(INDENT + " · ".join(where))
         if r.provider:
             lines.append(f"{INDENT}{t('render.provider', locale)}: {r.provider}")
+        info = b.reason(r.reason)
+        if info is not None:
+            lines += textwrap.wrap(
+                f"{t('render.what_to_do', locale)}: {info.action}",
+                WIDTH,
+                initial_indent=INDENT,
+                subsequent_indent=INDENT * 2,
+            )
         if r.diagnostic:
             lines += textwrap.wrap(
                 f"{t('render.diagnostic', locale)}: {r.diagnostic[:600]}",
@@ -148,6 +156,13 @@ def render_bounce(b: BounceAnswer, locale: str = "en") -> str:
     for explanation in b.explanations:
         lines += ["", "─" * 40, render_explanation(explanation, locale)]
     return "\n".join(lines)
+
+
+def _reason_label(b: BounceAnswer, name: str | None, unknown: str) -> str:
+    info = b.reason(name)
+    if info is None:
+        return name or unknown
+    return f"{info.title} ({info.name})"
 
 
 def _hardness(hard: bool | None) -> str:
