@@ -134,3 +134,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except BrokenPipeError:
         return EXIT_OK
+
+
+def entry() -> None:
+    """The `smtpbot` script and `python -m bot`.
+
+    A finished `parse` run skips the interpreter's teardown (freeing every module and object
+    one by one), which is ~10 % of a batch of 100 messages: exit handlers still run and the
+    output is flushed first, so nothing is lost.
+    """
+    code = main()
+    if sys.argv[1:2] == ["parse"]:
+        import atexit
+        import os
+
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BrokenPipeError:
+            pass
+        atexit._run_exitfuncs()
+        os._exit(code)
+    sys.exit(code)

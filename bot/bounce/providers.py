@@ -9,47 +9,36 @@ bounce from being parsed: every lookup here degrades to "no provider".
 
 from __future__ import annotations
 
-import re
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.bounce.lazyre import lazy
 from bot.bounce.reasons import rules
+from bot.tomlcache import load_toml
 
-_PROVIDER_BLOCK = lazy(r"^\[\[provider\]\][ \t]*\n(.*?)(?=^\[|\Z)", re.M | re.S)
-_ID_LINE = lazy(r'^id\s*=\s*"([^"]+)"', re.M)
-_HOSTS_LINE = lazy(r"^hosts\s*=\s*\[([^\]]*)\]", re.M)
+KB_DATA = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kb", "data", "en"
+)
 
 
 @lru_cache(maxsize=1)
 def _hosts() -> tuple[tuple[str, str], ...]:
-    """(host suffix, provider id) pairs, longest suffix first.
+    """(host suffix, provider id) pairs from the knowledge base's provider tables, longest first.
 
-    Read from the knowledge base's provider tables with a light scan of their `[[provider]]`
-    entries: parsing the whole knowledge base (hundreds of KB of TOML) would cost more than
-    decoding a hundred bounces. The full loader is the fallback when the scan finds nothing.
+    Only the `[[provider]]` tables are needed, so the provider files are read on their own
+    (through the pickled-TOML cache) rather than loading and validating the whole knowledge
+    base, which would cost more than decoding a hundred bounces.
     """
     pairs: list[tuple[str, str]] = []
     try:
-        # The knowledge base's data directory, found without importing its loader.
-        data_dir = Path(__file__).resolve().parents[1] / "kb" / "data" / "en"
-        for path in sorted(data_dir.glob("providers*.toml")):
-            for block in _PROVIDER_BLOCK.finditer(path.read_text(encoding="utf-8")):
-                ident = _ID_LINE.search(block.group(1))
-                hosts = _HOSTS_LINE.search(block.group(1))
-                if ident and hosts:
-                    for host in re.findall(r'"([^"]+)"', hosts.group(1)):
-                        pairs.append((host.lower().lstrip("."), ident.group(1)))
-        if not pairs:
-            from bot.kb.loader import load
-
-            pairs = [
-                (host.lower().lstrip("."), provider.id)
-                for provider in load().providers.values()
-                for host in provider.hosts
-                if host
-            ]
+        names = sorted(n for n in os.listdir(KB_DATA) if n.startswith("providers"))
+        for name in names:
+            if not name.endswith(".toml"):
+                continue
+            for provider in load_toml(Path(KB_DATA, name)).get("provider", []):
+                for host in provider.get("hosts", []):
+                    pairs.append((str(host).lower().lstrip("."), str(provider["id"])))
     except Exception:
         return ()
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))

@@ -41,10 +41,10 @@ _COPY = lazy(
     r"^------ This is a copy of (?:the|your) message|^Content-Type: message/rfc822", re.I | re.M
 )
 _COMMANDS = (
-    re.compile(r"SMTP error from remote (?:mail server|mailer) after ([A-Za-z]{4})"),
-    re.compile(r"SMTP error from remote (?:mail server|mailer) after end of ([A-Za-z]{4})"),
-    re.compile(r"LMTP error after ([A-Za-z]{4})"),
-    re.compile(r"LMTP error after end of ([A-Za-z]{4})"),
+    lazy(r"SMTP error from remote (?:mail server|mailer) after ([A-Za-z]{4})"),
+    lazy(r"SMTP error from remote (?:mail server|mailer) after end of ([A-Za-z]{4})"),
+    lazy(r"LMTP error after ([A-Za-z]{4})"),
+    lazy(r"LMTP error after end of ([A-Za-z]{4})"),
 )
 # Exim's own messages (from its source) and the reason each one means.
 _MESSAGES = (

@@ -21,13 +21,13 @@ _DETAILS = lazy(r"Technical details of (?:permanent|temporary) failure:\s*", re.
 _STATE = lazy(r"\((SENT_\w+|[A-Z_]{4,})\)")
 # Gmail's own wording and the SMTP state it failed in, as Sisimai maps them.
 _MESSAGES = {
-    "expired": re.compile(
+    "expired": lazy(
         r"dns error: could not contact dns servers|"
         r"delivery to the following recipient has been delayed|"
         r"the recipient server did not accept our requests to connect",
         re.I,
     ),
-    "hostunknown": re.compile(
+    "hostunknown": lazy(
         r"dns error: domain name not found|dns error: dns server returned answer with no data",
         re.I,
     ),

@@ -20,19 +20,19 @@ _LABELLED = lazy(r"^([^ ]+) (.+):[ \t]*([^ ]+@[^ ]+)")
 _UNDELIVERABLE = lazy(r"^undeliverable +to +(.+)$")
 _RESPONSE = "Body of message generated response:"
 _COMMANDS = (
-    ("CONN", re.compile(r"SMTP connection failed,|Unexpected connection response from server:")),
-    ("EHLO", re.compile(r"Unexpected response to EHLO/HELO:")),
-    ("MAIL", re.compile(r"Server response to MAIL FROM:")),
-    ("RCPT", re.compile(r"Additional RCPT TO generated following response:")),
-    ("DATA", re.compile(r"DATA command generated response:")),
+    ("CONN", lazy(r"SMTP connection failed,|Unexpected connection response from server:")),
+    ("EHLO", lazy(r"Unexpected response to EHLO/HELO:")),
+    ("MAIL", lazy(r"Server response to MAIL FROM:")),
+    ("RCPT", lazy(r"Additional RCPT TO generated following response:")),
+    ("DATA", lazy(r"DATA command generated response:")),
 )
 _TABLE = (
-    ("hostunknown", re.compile(r"Unknown host")),
-    ("userunknown", re.compile(r"^(?:Unknown user|Invalid final delivery userid)")),
-    ("mailboxfull", re.compile(r"^User mailbox exceeds allowed size")),
-    ("virusdetected", re.compile(r"^Requested action not taken: virus detected")),
-    ("undefined", re.compile(r"^undeliverable to")),
-    ("expired", re.compile(r"^Delivery failed \d+ attempts")),
+    ("hostunknown", lazy(r"Unknown host")),
+    ("userunknown", lazy(r"^(?:Unknown user|Invalid final delivery userid)")),
+    ("mailboxfull", lazy(r"^User mailbox exceeds allowed size")),
+    ("virusdetected", lazy(r"^Requested action not taken: virus detected")),
+    ("undefined", lazy(r"^undeliverable to")),
+    ("expired", lazy(r"^Delivery failed \d+ attempts")),
 )
 
 

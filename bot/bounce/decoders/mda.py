@@ -10,12 +10,12 @@ from bot.bounce.mail import Mail
 
 _SENDER = lazy(r"^(?:mail delivery subsystem|mailer-daemon|postmaster)", re.I)
 _AGENTS = (
-    ("dovecot", re.compile(r"^Your message to [^ ]+ was automatically rejected:$")),
-    ("mail.local", re.compile(r"^mail\.local: ")),
-    ("procmail", re.compile(r"^procmail: ")),
-    ("maildrop", re.compile(r"^maildrop: ")),
-    ("vpopmail", re.compile(r"^vdelivermail: ")),
-    ("vmailmgr", re.compile(r"^vdeliver: ")),
+    ("dovecot", lazy(r"^Your message to [^ ]+ was automatically rejected:$")),
+    ("mail.local", lazy(r"^mail\.local: ")),
+    ("procmail", lazy(r"^procmail: ")),
+    ("maildrop", lazy(r"^maildrop: ")),
+    ("vpopmail", lazy(r"^vdelivermail: ")),
+    ("vmailmgr", lazy(r"^vdeliver: ")),
 )
 _MESSAGES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "dovecot": (

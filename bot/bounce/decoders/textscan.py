@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.bounce.codes import ADDRESS
-from bot.bounce.lazyre import lazy
+from bot.bounce.lazyre import LazyPattern, lazy
 
 _BLANKS = lazy(r"\n[ \t]*\n")
 
@@ -14,7 +14,7 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in _BLANKS.split(text) if p.strip()]
 
 
-def after(text: str, pattern: re.Pattern[str]) -> str:
+def after(text: str, pattern: re.Pattern[str] | LazyPattern[str]) -> str:
     """The text after the first match of `pattern`, or ''."""
     match = pattern.search(text)
     return text[match.end() :] if match else ""
