@@ -105,9 +105,11 @@ def compile_cached(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
 
 
 class LazyPattern(Generic[AnyStr]):
-    """Behaves like the compiled `re.Pattern` it stands for."""
+    """Behaves like the compiled `re.Pattern` it stands for.
 
-    __slots__ = ("_compiled", "_flags", "_source")
+    After the first use the compiled pattern's own (C) methods are bound on the instance, so
+    later calls go straight to the regex engine instead of through a Python wrapper.
+    """
 
     def __init__(self, pattern: AnyStr, flags: int = 0) -> None:
         self._source = pattern
@@ -117,7 +119,10 @@ class LazyPattern(Generic[AnyStr]):
     @property
     def compiled(self) -> re.Pattern[AnyStr]:
         if self._compiled is None:
-            self._compiled = compile_cached(self._source, self._flags)
+            compiled = compile_cached(self._source, self._flags)
+            self._compiled = compiled
+            for name in ("search", "match", "fullmatch", "finditer", "findall", "split", "sub"):
+                self.__dict__[name] = getattr(compiled, name)
         return self._compiled
 
     def search(self, text: AnyStr, pos: int = 0, endpos: int = sys.maxsize) -> Any:

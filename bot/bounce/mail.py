@@ -67,6 +67,19 @@ class Mail(Record):
     attached: Parsed | None = None
 
 
+HEAD_SIZE = 6000
+
+
+def head_lower(mail: Mail) -> str:
+    """The first HEAD_SIZE characters of the notice's text, lower-cased, computed once per mail:
+    most decoders' `match()` looks for a phrase there, and they all share this one copy."""
+    cached = mail.__dict__.get("_head_lower")
+    if cached is None:
+        cached = mail.body[:HEAD_SIZE].lower()
+        mail.__dict__["_head_lower"] = cached
+    return cached
+
+
 def normalise_newlines(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

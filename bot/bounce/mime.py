@@ -32,15 +32,19 @@ def _text(data: bytes) -> str:
 class Part:
     """One message or MIME part: its headers, and its body decoded on demand."""
 
-    __slots__ = ("_children", "_headers", "_index", "body")
+    __slots__ = ("_children", "_ctype", "_headers", "_index", "_lower", "_params", "body")
 
     def __init__(self, headers: list[tuple[str, str]], body: bytes) -> None:
         self._headers = headers
+        self._lower = [name.lower() for name, _ in headers]
         self._index: dict[str, str] = {}
-        for name, value in headers:
-            self._index.setdefault(name.lower(), value)
+        for key, (_, value) in zip(self._lower, headers, strict=True):
+            self._index.setdefault(key, value)
         self.body = body
         self._children: list[Part] | None = None
+        # Decoders ask for the content type and its parameters many times per message.
+        self._ctype: str | None = None
+        self._params: dict[str, dict[str, str]] = {}
 
     # -- headers -------------------------------------------------------------------------
     def get(self, name: str, failobj: object = None) -> object:
@@ -48,7 +52,7 @@ class Part:
 
     def get_all(self, name: str, failobj: object = None) -> object:
         key = name.lower()
-        values = [v for n, v in self._headers if n.lower() == key]
+        values = [v for k, (_, v) in zip(self._lower, self._headers, strict=True) if k == key]
         return values or failobj
 
     def items(self) -> list[tuple[str, str]]:
@@ -65,11 +69,11 @@ class Part:
 
     # -- content type --------------------------------------------------------------------
     def get_content_type(self) -> str:
-        value = self._index.get("content-type")
-        if value is None:
-            return "text/plain"
-        ctype = value.split(";", 1)[0].strip().lower()
-        return ctype if ctype.count("/") == 1 else "text/plain"
+        if self._ctype is None:
+            value = self._index.get("content-type")
+            ctype = "text/plain" if value is None else value.split(";", 1)[0].strip().lower()
+            self._ctype = ctype if ctype.count("/") == 1 else "text/plain"
+        return self._ctype
 
     def get_content_maintype(self) -> str:
         return self.get_content_type().split("/")[0]
@@ -78,16 +82,18 @@ class Part:
         return self.get_content_type().split("/")[1]
 
     def get_param(self, param: str, failobj: object = None, header: str = "content-type") -> object:
-        value = self._index.get(header.lower())
-        if value is None:
-            return failobj
-        for match in _PARAM.finditer(" ".join(value.split())):
-            if match.group(1).lower() == param.lower():
+        key = header.lower()
+        params = self._params.get(key)
+        if params is None:
+            params = {}
+            value = self._index.get(key)
+            for match in _PARAM.finditer(" ".join(value.split()) if value else ""):
                 raw = match.group(2).strip()
                 if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
                     raw = raw[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-                return raw
-        return failobj
+                params.setdefault(match.group(1).lower(), raw)
+            self._params[key] = params
+        return params.get(param.lower(), failobj)
 
     def get_content_charset(self, failobj: object = None) -> object:
         charset = self.get_param("charset")

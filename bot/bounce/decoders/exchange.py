@@ -12,7 +12,7 @@ from bot.bounce.codes import ADDRESS
 from bot.bounce.decoders.base import Hit, Result
 from bot.bounce.decoders.textscan import join
 from bot.bounce.lazyre import lazy
-from bot.bounce.mail import Mail
+from bot.bounce.mail import Mail, head_lower
 
 NAME = "Exchange2003"
 _START = lazy(
@@ -39,7 +39,12 @@ _ADDR_LINE = lazy(r"^\s*(?:.*SMTP=)?(\S+@[^\s;]+)(?:;|\s+on\s+|\s*$)", re.I)
 
 
 def match(mail: Mail) -> bool:
-    return bool(_START.search(mail.body[:4000])) and not mail.dsn_blocks
+    if mail.dsn_blocks:
+        return False
+    head = head_lower(mail)[:4000]
+    if "following recipient" not in head:  # both _START phrases contain it
+        return False
+    return bool(_START.search(mail.body[:4000]))
 
 
 def decode(mail: Mail) -> Result | None:

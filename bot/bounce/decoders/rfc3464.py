@@ -86,7 +86,17 @@ def _has(mail: Mail, name: str) -> bool:
 
 
 def microsoft_profile(mail: Mail) -> str:
-    """'outlook' (Outlook.com/Hotmail), 'office365' or '' from the notice's own headers."""
+    """'outlook' (Outlook.com/Hotmail), 'office365' or '' from the notice's own headers.
+
+    Several decoders ask; the answer is kept on the mail after the first time."""
+    cached = mail.__dict__.get("_microsoft_profile")
+    if cached is None:
+        cached = _microsoft_profile(mail)
+        mail.__dict__["_microsoft_profile"] = cached
+    return cached
+
+
+def _microsoft_profile(mail: Mail) -> str:
     received = [str(r) for r in (mail.header.get_all("received") or [])]
     outlook = (
         ("Delivery Status Notification" in mail.subject)
