@@ -7,12 +7,14 @@ start fast.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    # argparse is imported where the parser is built: `smtpbot parse` never needs it.
+    import argparse
+    from collections.abc import Sequence
+
     from bot.results import Answer
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -89,6 +91,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="smtpbot", description="Explain SMTP reply codes, enhanced status codes and bounces."
     )

@@ -10,20 +10,25 @@ from __future__ import annotations
 
 import os
 import pickle
-from pathlib import Path
 from typing import Any
 
-
-def _cache_file(path: Path) -> Path:
-    stat = path.stat()
-    return path.parent / "__pycache__" / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pickle"
+# Paths are plain strings here: importing pathlib is itself a few milliseconds of start-up.
 
 
-def load_toml(path: Path) -> dict[str, Any]:
+def _cache_file(path: str) -> tuple[str, str]:
+    """(cache folder, cache file) for the TOML file at `path`."""
+    stat = os.stat(path)
+    folder = os.path.join(os.path.dirname(path), "__pycache__")
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return folder, os.path.join(folder, f"{stem}-{stat.st_size}-{stat.st_mtime_ns}.pickle")
+
+
+def load_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The parsed TOML at `path` (raises OSError or tomllib.TOMLDecodeError like tomllib)."""
-    cache = _cache_file(path)
+    path = os.fspath(path)
+    folder, cache = _cache_file(path)
     try:
-        with cache.open("rb") as handle:
+        with open(cache, "rb") as handle:
             data = pickle.load(handle)
         if isinstance(data, dict):
             return data
@@ -31,16 +36,18 @@ def load_toml(path: Path) -> dict[str, Any]:
         pass
     import tomllib
 
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         data = tomllib.load(handle)
     try:
-        cache.parent.mkdir(exist_ok=True)
-        for stale in cache.parent.glob(f"{path.stem}-*.pickle"):
-            stale.unlink(missing_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
+        os.makedirs(folder, exist_ok=True)
+        stem = os.path.splitext(os.path.basename(path))[0]
+        for name in os.listdir(folder):
+            if name.startswith(f"{stem}-") and name.endswith(".pickle"):
+                os.unlink(os.path.join(folder, name))
+        tmp = f"{cache}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as handle:
             pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(cache)
+        os.replace(tmp, cache)
     except OSError:
         pass
     return data

@@ -18,17 +18,16 @@ import pickle
 import re
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, AnyStr, Generic
 
 try:
     import _sre
     from re import _compiler, _parser
 
-    CACHE_FILE: Path | None = (
-        Path(__file__).parent
-        / "__pycache__"
-        / f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}.pickle"
+    CACHE_FILE: str | None = os.path.join(
+        os.path.dirname(__file__),
+        "__pycache__",
+        f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}.pickle",
     )
 except (ImportError, AttributeError):  # another interpreter: no cache
     CACHE_FILE = None
@@ -43,7 +42,7 @@ def _load_programs() -> dict[tuple[Any, int], tuple[Any, ...]]:
         _programs = {}
         if CACHE_FILE is not None:
             try:
-                with CACHE_FILE.open("rb") as handle:
+                with open(CACHE_FILE, "rb") as handle:
                     loaded = pickle.load(handle)
                 if isinstance(loaded, dict):
                     _programs = loaded
@@ -56,11 +55,11 @@ def _save_programs() -> None:
     if not _new or CACHE_FILE is None or _programs is None:
         return
     try:
-        CACHE_FILE.parent.mkdir(exist_ok=True)
-        tmp = CACHE_FILE.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
+        os.makedirs(os.path.dirname(CACHE_FILE), exist_ok=True)
+        tmp = f"{CACHE_FILE}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as handle:
             pickle.dump(_programs, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(CACHE_FILE)
+        os.replace(tmp, CACHE_FILE)
     except OSError:
         pass
 

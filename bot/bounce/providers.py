@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from bot.bounce.reasons import rules
@@ -36,7 +35,7 @@ def _hosts() -> tuple[tuple[str, str], ...]:
         for name in names:
             if not name.endswith(".toml"):
                 continue
-            for provider in load_toml(Path(KB_DATA, name)).get("provider", []):
+            for provider in load_toml(os.path.join(KB_DATA, name)).get("provider", []):
                 for host in provider.get("hosts", []):
                     pairs.append((str(host).lower().lstrip("."), str(provider["id"])))
     except Exception:

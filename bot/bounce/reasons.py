@@ -7,16 +7,16 @@ lists live in data/reasons.toml; each reason's list is compiled into one regex, 
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from bot.bounce.lazyre import compile_cached, lazy
 from bot.bounce.record import Record
 from bot.tomlcache import load_toml
 
-DATA = Path(__file__).parent / "data" / "reasons.toml"
+DATA = os.path.join(os.path.dirname(__file__), "data", "reasons.toml")
 _SPACES = lazy(r"\s+")
 _PRE_SMTP = frozenset({"CONN", "EHLO", "HELO", "MAIL", "RCPT"})
 # A reason the decoder already chose passes these reasons' checks (when a status exists, for

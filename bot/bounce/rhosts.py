@@ -7,13 +7,13 @@ remote host, so `smtpbot parse` pays nothing for it otherwise.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from pathlib import Path
 
 from bot.bounce.record import Record
 from bot.tomlcache import load_toml
 
-DATA = Path(__file__).parent / "data" / "rhosts.toml"
+DATA = os.path.join(os.path.dirname(__file__), "data", "rhosts.toml")
 # Every host substring of every table, to reject most records without loading the tables.
 _QUICK = (
     "aspmx.l.google.com",
