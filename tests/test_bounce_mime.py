@@ -129,3 +129,28 @@ def test_nesting_is_bounded() -> None:
     for n in range(40):
         raw = f'Content-Type: multipart/mixed; boundary="b{n}"\n\n--b{n}\n'.encode() + raw
     assert mime.parse(raw) is None  # deeper than MAX_DEPTH: the email package decides
+
+
+def test_encoded_words_decode_like_the_email_package(shared_dir: Path) -> None:
+    from email.header import decode_header, make_header
+
+    from bot.bounce.mail import header_text
+
+    checked = 0
+    for path in corpus_files(shared_dir):
+        part = mime.parse(path.read_bytes())
+        assert part is not None
+        for _, value in part.items():
+            if "=?" not in value:
+                continue
+            try:
+                expected = " ".join(str(make_header(decode_header(value))).split())
+            except (ValueError, LookupError, UnicodeError, AssertionError):
+                continue
+            if "\ufffd" in expected:
+                continue  # undecodable bytes: replacement characters may differ in number
+            # make_header puts a space between an encoded word and plain text next to it
+            # (`odpowiedź ]`); RFC 2047 does not, so compare without white space.
+            assert "".join(header_text(value).split()) == "".join(expected.split()), value
+            checked += 1
+    assert checked >= 10

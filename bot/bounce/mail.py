@@ -9,6 +9,7 @@ decoded contributes nothing rather than raising.
 
 from __future__ import annotations
 
+import binascii
 import codecs
 import contextlib
 import re
@@ -115,17 +116,61 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+_ENCODED_WORD = lazy(r"=\?([^?\s]+)\?([QqBb])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = lazy(r"(\?=)\s+(=\?)")
+
+
+def _word_bytes(match: re.Match[str]) -> bytes | None:
+    encoding, data = match.group(2).upper(), match.group(3)
+    try:
+        if encoding == "B":
+            return binascii.a2b_base64(data.encode("ascii") + b"=" * (-len(data) % 4))
+        return binascii.a2b_qp(data.encode("ascii"), header=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return None
+
+
+def _decode_words(text: str) -> str:
+    """Replace encoded words by their text. Adjacent words in one charset are decoded as one
+    byte string, since a multi-byte character may be split between them."""
+    out: list[str] = []
+    pending = b""
+    charset = ""
+    position = 0
+    for match in _ENCODED_WORD.finditer(text):
+        raw = _word_bytes(match)
+        word_charset = match.group(1).split("*", 1)[0].lower()  # RFC 2231 language suffix
+        adjacent = match.start() == position and pending and word_charset == charset
+        if raw is None or not adjacent:
+            if pending:
+                out.append(decode_bytes(pending, charset))
+                pending = b""
+            out.append(text[position : match.start()])
+        if raw is None:
+            out.append(match.group(0))
+        else:
+            pending += raw
+            charset = word_charset
+        position = match.end()
+    if pending:
+        out.append(decode_bytes(pending, charset))
+    out.append(text[position:])
+    return "".join(out)
+
+
 def header_text(value: object) -> str:
-    """A header value as readable text: RFC 2047 words decoded, folding removed."""
+    """A header value as readable text: RFC 2047 encoded words decoded, folding removed.
+
+    Decoded here rather than with `email.header`: importing that part of the email package
+    costs more start-up time than decoding every header of a hundred bounces.
+    """
     if value is None:
         return ""
     text = str(value)
     if "=?" in text:
-        # Imported here: most bounces have no encoded words, and start-up time counts.
-        from email.header import decode_header, make_header
-
-        with contextlib.suppress(ValueError, LookupError, UnicodeError, AssertionError):
-            text = str(make_header(decode_header(text)))
+        # White space between two adjacent encoded words is not part of the text (RFC 2047 §6.2).
+        text = _BETWEEN_WORDS.sub(r"\1\2", text)
+        text = _decode_words(text)
     return " ".join(text.split())
 
 

@@ -23,20 +23,37 @@ Scope = dict[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]], Any]
 
 
+async def _plain(send: Any, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _garbled_timestamp(scope: Scope) -> bool:
+    """An X-Slack-Request-Timestamp that is present but not a number. slack_sdk's verifier
+    calls int() on it and Bolt turns the ValueError into a 500; it is a bad signature: 401."""
+    for name, value in scope.get("headers") or []:
+        if name.lower() == b"x-slack-request-timestamp":
+            return not value.strip().isdigit()
+    return False
+
+
 def with_health(inner: ASGIApp) -> ASGIApp:
-    """Answer GET /healthz (no body needed) before Bolt's adapter, which only knows POST."""
+    """Answer GET /healthz (no body needed) before Bolt's adapter, which only knows POST,
+    and refuse requests whose signature timestamp cannot even be read."""
 
     async def app(scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and scope["path"] == HEALTH_PATH:
             status = 200 if scope["method"] in ("GET", "HEAD") else 405
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": status,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-                }
-            )
-            await send({"type": "http.response.body", "body": b"ok\n"})
+            await _plain(send, status, b"ok\n")
+            return
+        if scope["type"] == "http" and _garbled_timestamp(scope):
+            await _plain(send, 401, b"")
             return
         await inner(scope, receive, send)
 

@@ -73,6 +73,9 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> AsyncApp:
     async def dedupe_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
         """One reply per event_id: retries and redeliveries are acked and dropped here.
         A retry whose original never arrived is simply the first to claim the id."""
+        if body.get("type") == "app_rate_limited":  # no listener type exists for it
+            log.warning("Slack reports that events are being rate-limited for this app")
+            return BoltResponse(status=200, body="")
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id and not rt.events.claim(event_id):
             return BoltResponse(status=200, body="")
@@ -100,6 +103,7 @@ def _register_catch_alls(app: AsyncApp) -> None:
     app.shortcut(ANY)(ack_only)
     app.command(ANY)(ack_only)
     app.view(ANY)(ack_only)
+    app.view_closed(ANY)(ack_only)
     app.options(ANY)(ack_only)
     app.block_suggestion(ANY)(ack_only)
 

@@ -64,12 +64,25 @@ async def fetch_parent(client: AsyncWebClient, channel: str, thread_ts: str) -> 
         return None
 
 
+async def _described(client: AsyncWebClient, file: dict[str, Any]) -> dict[str, Any]:
+    """The file object with its name and URLs: an event may carry only the file's id."""
+    if not file.get("id") or file.get("name") or file.get("url_private_download"):
+        return file
+    try:
+        info = await client.files_info(file=file["id"])
+        return {**file, **(info.get("file") or {})}
+    except Exception as exc:
+        log_failure("files.info", exc)
+        return file
+
+
 async def answer_files(
     rt: Runtime, client: AsyncWebClient, shared: list[dict[str, Any]]
 ) -> list[Answer]:
     """An answer per readable file (.eml/.txt), at most three; unreadable ones get a Problem."""
     answers: list[Answer] = []
-    for raw in [f for f in shared if isinstance(f, dict) and files.readable(f)][:MAX_FILES]:
+    candidates = [await _described(client, f) for f in shared[:10] if isinstance(f, dict)]
+    for raw in [f for f in candidates if files.readable(f)][:MAX_FILES]:
         item = files.shared_file(raw)
         limit_mb = files.MAX_FILE_BYTES // (1024 * 1024)
         if item.size is not None and item.size > files.MAX_FILE_BYTES:
