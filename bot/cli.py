@@ -8,7 +8,9 @@ start fast.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
+
 
 if TYPE_CHECKING:
     # argparse is imported where the parser is built: `smtpbot parse` never needs it.

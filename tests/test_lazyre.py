@@ -23,7 +23,7 @@ def all_lazy_patterns() -> list[lazyre.LazyPattern]:
 
 @pytest.fixture()
 def isolated_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    cache = tmp_path / "regex.pickle"
+    cache = tmp_path / "regex.marshal"
     monkeypatch.setattr(lazyre, "CACHE_FILE", cache)
     monkeypatch.setattr(lazyre, "_programs", None)
     monkeypatch.setattr(lazyre, "_new", 0)

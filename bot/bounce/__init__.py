@@ -6,11 +6,11 @@ parse` starts a process per batch, and its start-up time is part of its speed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.bounce.engine import parse_bytes, parse_text
 from bot.bounce.model import BounceReport, OriginalMessage, Recipient
 from bot.bounce.reasons import classify
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
 
 if TYPE_CHECKING:
     from bot.bounce.detect import looks_like_bounce

@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import IO, Any
 
 from bot.bounce.engine import parse_bytes
 from bot.bounce.model import BounceReport
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 USAGE_ERROR = 2
 

@@ -3,7 +3,7 @@
 The bounce package has a hundred-odd patterns spread over dozens of decoders. `smtpbot parse`
 is run once per batch of files, and compiling those patterns (CPython's regex parser and
 compiler are written in Python) took ~12 ms of a ~95 ms run over 100 messages. So patterns
-are compiled only when first used, and the compiled program of each is kept in a pickle next
+are compiled only when first used, and the compiled program of each is kept (marshalled) next
 to the bytecode, keyed by the interpreter's cache tag and the regex engine's magic number;
 the next run hands the program straight to the engine (`_sre.compile`), as `re` itself does
 after compiling. Anything unexpected (another Python, a private API that changed, an
@@ -13,12 +13,15 @@ unreadable cache) falls back to plain `re.compile`, so the cache can only ever s
 from __future__ import annotations
 
 import atexit
+import marshal
 import os
-import pickle
 import re
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, AnyStr, Generic
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
+if TYPE_CHECKING:
+    from typing import Any, AnyStr
 
 try:
     import _sre
@@ -27,7 +30,7 @@ try:
     CACHE_FILE: str | None = os.path.join(
         os.path.dirname(__file__),
         "__pycache__",
-        f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}.pickle",
+        f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}.marshal",
     )
 except (ImportError, AttributeError):  # another interpreter: no cache
     CACHE_FILE = None
@@ -43,10 +46,10 @@ def _load_programs() -> dict[tuple[Any, int], tuple[Any, ...]]:
         if CACHE_FILE is not None:
             try:
                 with open(CACHE_FILE, "rb") as handle:
-                    loaded = pickle.load(handle)
+                    loaded = marshal.load(handle)
                 if isinstance(loaded, dict):
                     _programs = loaded
-            except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError):
+            except (OSError, EOFError, ValueError, TypeError):
                 pass
     return _programs
 
@@ -58,10 +61,13 @@ def _save_programs() -> None:
         os.makedirs(os.path.dirname(CACHE_FILE), exist_ok=True)
         tmp = f"{CACHE_FILE}.{os.getpid()}.tmp"
         with open(tmp, "wb") as handle:
-            pickle.dump(_programs, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            marshal.dump(_programs, handle)
         os.replace(tmp, CACHE_FILE)
-    except OSError:
-        pass
+    except (OSError, ValueError):
+        try:  # noqa: SIM105  (contextlib would be one more import at start-up)
+            os.unlink(tmp)
+        except (OSError, UnboundLocalError):
+            pass
 
 
 def compile_cached(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
@@ -86,8 +92,9 @@ def compile_cached(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
         indexgroup: list[str | None] = [None] * parsed.state.groups
         for name, index in groupindex.items():
             indexgroup[index] = name
+        groupindex = {str(name): int(index) for name, index in groupindex.items()}
         program = (
-            int(flags) | parsed.state.flags,
+            int(int(flags) | parsed.state.flags),  # plain ints: marshal refuses RegexFlag
             code,
             parsed.state.groups - 1,
             groupindex,
@@ -103,7 +110,7 @@ def compile_cached(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     return compiled  # type: ignore[no-any-return]
 
 
-class LazyPattern(Generic[AnyStr]):
+class LazyPattern:
     """Behaves like the compiled `re.Pattern` it stands for.
 
     After the first use the compiled pattern's own (C) methods are bound on the instance, so

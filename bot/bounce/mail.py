@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import binascii
 import codecs
-import contextlib
 import re
-from typing import TYPE_CHECKING
 
 from bot.bounce import mime
 from bot.bounce.lazyre import lazy
 from bot.bounce.record import Factory, Record
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -309,9 +309,11 @@ def from_message(msg: Parsed) -> Mail:
                 mail.dsn_blocks.extend(blocks)
             else:
                 # Mislabelled: prose under a delivery-status header is the notice's text.
-                with contextlib.suppress(ValueError, TypeError, LookupError, AttributeError):
+                try:
                     raw = normalise_newlines(part.as_string())
-                    texts.append(raw.split("\n\n", 1)[1] if "\n\n" in raw else "")
+                except (ValueError, TypeError, LookupError, AttributeError):
+                    raw = ""
+                texts.append(raw.split("\n\n", 1)[1] if "\n\n" in raw else "")
             return
         if ctype == "message/disposition-notification":
             # A delivery agent's rejection sent as a disposition notice (dovecot's "deleted")
@@ -349,10 +351,11 @@ def from_message(msg: Parsed) -> Mail:
         elif ctype == "text/html":
             htmls.append(_payload_text(part))
 
-    with contextlib.suppress(
-        ValueError, TypeError, LookupError, AttributeError, IndexError, KeyError
-    ):
+    # try/except rather than contextlib.suppress: contextlib is one more import at start-up.
+    try:  # noqa: SIM105
         visit(msg, 0)
+    except (ValueError, TypeError, LookupError, AttributeError, IndexError, KeyError):
+        pass
     if not texts and htmls:
         texts = [html_to_text(h) for h in htmls]
     mail.body = "\n".join(texts)

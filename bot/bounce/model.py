@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from bot.bounce.record import Factory, Record
 
-ReportKind = Literal["bounce", "delay", "delivered", "feedback", "vacation", "none"]
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
+if TYPE_CHECKING:
+    from typing import Literal
+
+    ReportKind = Literal["bounce", "delay", "delivered", "feedback", "vacation", "none"]
 
 
 class Recipient(Record):

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Any
 
 from bot.bounce.reasons import rules
 from bot.tomlcache import load_toml
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 KB_DATA = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kb", "data", "en"

@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import re
 from functools import lru_cache
-from typing import Any
 
 from bot.bounce.lazyre import compile_cached, lazy
 from bot.bounce.record import Record
 from bot.tomlcache import load_toml
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 DATA = os.path.join(os.path.dirname(__file__), "data", "reasons.toml")
 _SPACES = lazy(r"\s+")

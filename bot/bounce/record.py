@@ -9,7 +9,11 @@ a dataclass would; `Factory(list)` gives each instance a fresh mutable default.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
 
 _REQUIRED = object()
 

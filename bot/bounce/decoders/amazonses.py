@@ -10,13 +10,16 @@ failures, so they are reported as `feedback` and `delivered` records.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders import rfc3464
 from bot.bounce.decoders.base import Hit, Result
 from bot.bounce.decoders.formatkit import address_in, dsn_hits, header, reason_from, squash
 from bot.bounce.mail import Mail
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 NAME = "AmazonSES"
 NAME_RECEIVING = "ReceivingSES"
