@@ -139,7 +139,10 @@ def _base64(data: bytes) -> bytes:
     return data
 
 
-_HEADER_LINE = lazy(r"[!-9;-~]+:")
+# One header field: its name, and its value with any continuation lines (kept as the email
+# package keeps them: "\n" plus the indented line).
+_HEADER_FIELD = lazy(r"([!-9;-~]+):[ \t]*([^\n]*(?:\n[ \t][^\n]*)*)(?:\n|\Z)")
+_LEADING_CONTINUATION = lazy(r"(?:[ \t][^\n]*(?:\n|\Z))+")
 
 
 def _split_headers(data: bytes) -> tuple[list[tuple[str, str]], bytes]:
@@ -147,28 +150,30 @@ def _split_headers(data: bytes) -> tuple[list[tuple[str, str]], bytes]:
 
     As in the email package, the header block ends at the first blank line or at the first
     line that is not a header (which then starts the body). The block is decoded once and
-    read as text, which is much cheaper than decoding it line by line.
+    read field by field with one regex, which is much cheaper than a loop over its lines.
     """
     if data.startswith(b"\n"):
         return [], data[1:]
     end = data.find(b"\n\n")
-    head_bytes = data if end < 0 else data[:end]
-    lines = _text(head_bytes).split("\n")
+    text = _text(data if end < 0 else data[:end])
     headers: list[tuple[str, str]] = []
-    for index, line in enumerate(lines):
-        if line[:1] in (" ", "\t"):
-            if headers:
-                name, value = headers[-1]
-                headers[-1] = (name, value + "\n" + line)
-            continue  # the email package drops a leading continuation line, too
-        match = _HEADER_LINE.match(line)
-        if match is None:
-            # Not a header: the body starts here. Find the line again in the raw bytes.
+    position = 0
+    # The email package drops continuation lines that come before any header.
+    leading = _LEADING_CONTINUATION.match(text)
+    if leading:
+        position = leading.end()
+    size = len(text)
+    while position < size:
+        field = _HEADER_FIELD.match(text, position)
+        if field is None:
+            # Not a header: the body starts at this line. Find it again in the raw bytes.
+            lines_before = text.count("\n", 0, position)
             offset = 0
-            for _ in range(index):
+            for _ in range(lines_before):
                 offset = data.index(b"\n", offset) + 1
             return headers, data[offset:]
-        headers.append((line[: match.end() - 1], line[match.end() :].lstrip(" \t")))
+        headers.append((field.group(1), field.group(2)))
+        position = field.end()
     return headers, (b"" if end < 0 else data[end + 2 :])
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from bot.kb.loader import load
 from bot.kb.model import KnowledgeBase, ProviderMarker
+from bot.trie import trie_pattern
 
 ENHANCED_IN_TEXT = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)")
 
@@ -25,34 +26,6 @@ class MarkerIndex:
 
 def _normalise(text: str) -> str:
     return " ".join(text.lower().split())
-
-
-def trie_pattern(words: list[str]) -> str:
-    """One regex for many literal strings, factored by common prefix.
-
-    Python's `re` tries the branches of a flat alternation one by one at every position, so
-    300 phrases cost 300 attempts per character; a prefix trie lets it reject most positions
-    after one character. Longer strings win over their own prefixes, as in a longest-first
-    alternation.
-    """
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        ends_here = "" in node
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends_here:
-            return f"(?:{body})?"
-        return body
-
-    return emit(trie)
 
 
 @lru_cache(maxsize=4)
