@@ -2,8 +2,8 @@
 
 Python's `re` tries the branches of a flat alternation one by one at every position, so 300
 phrases cost 300 attempts per character; factoring the phrases by common prefix lets it
-reject most positions after one character. Used by the provider-marker index and the bounce
-reason rules; kept free of other imports so the bounce parser can use it cheaply.
+reject most positions after one character. Used by the provider-marker index (long pastes);
+kept free of other imports.
 """
 
 from __future__ import annotations

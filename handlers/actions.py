@@ -6,6 +6,7 @@ was too long for a value), so the public post is exactly what the user saw priva
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -13,8 +14,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.i18n import t
 from bot.render.blocks import SHARE_ACTION
+from bot.results import Problem
 from bot.slack.app import runtime_of
 from bot.slack.runtime import log_failure
+
+log = logging.getLogger("smtpbot.slack")
 
 
 def register(app: AsyncApp) -> None:
@@ -29,11 +33,14 @@ def register(app: AsyncApp) -> None:
         try:
             text = rt.shared_text(action.get("value") or "")
             if text is None:
-                await respond(
-                    response_type="ephemeral",
-                    text=t("slack.share_expired"),
-                    replace_original=False,
-                )
+                if body.get("response_url"):  # every reply carries blocks (contract §5)
+                    expired = rt.render(Problem(message=t("slack.share_expired")))
+                    await respond(
+                        response_type="ephemeral",
+                        text=expired.text,
+                        blocks=expired.blocks,
+                        replace_original=False,
+                    )
                 return
             result, notes = await rt.answer(text)
             shared_by = [t("slack.shared_by", user=user)] if user else []
@@ -50,6 +57,9 @@ def register(app: AsyncApp) -> None:
             channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
                 "channel_id"
             )
+            if not channel:  # nowhere to post: a call without a channel would only fail
+                log.warning("share click without response_url or channel")
+                return
             await client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks)
         except Exception as exc:
             log_failure("share", exc)

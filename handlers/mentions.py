@@ -8,10 +8,23 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.results import Answer, SearchResult
 from bot.slack import markup
 from bot.slack.app import runtime_of
 from bot.slack.replies import answer_files, fetch_parent, from_bot, post
 from bot.slack.runtime import Runtime, log_failure, unhelpful
+
+SEARCH_VERBS = ("search", "find")
+
+
+def about_the_thread(text: str, result: Answer) -> bool:
+    """A question without codes ("why did this bounce?") is about the thread it was asked in.
+    The engine answers such words with help or, when they match something, a keyword search;
+    only an explicit `search …` is taken as a search."""
+    if unhelpful(result):
+        return True
+    explicit = text.split(maxsplit=1)[0].lower().rstrip(":") in SEARCH_VERBS if text else False
+    return isinstance(result, SearchResult) and not explicit
 
 
 async def answer_addressed(
@@ -27,15 +40,16 @@ async def answer_addressed(
     notes: list[str] = []
     if not results:
         result, notes = await rt.answer(text)
-        if unhelpful(result) and event.get("thread_ts") and event["thread_ts"] != ts:
+        if about_the_thread(text, result) and event.get("thread_ts") and event["thread_ts"] != ts:
             parent = await fetch_parent(client, channel, event["thread_ts"])
             if parent:
                 from_parent = await answer_files(rt, client, parent.get("files") or [])
+                parent_notes: list[str] = []
                 if not from_parent:
-                    found, notes = await rt.passive(markup.decode(parent.get("text")))
+                    found, parent_notes = await rt.passive(markup.decode(parent.get("text")))
                     from_parent = [found] if found is not None else []
                 if from_parent and not unhelpful(from_parent[0]):
-                    result = from_parent[0]
+                    result, notes = from_parent[0], parent_notes
         results = [result]
     thread_ts = event.get("thread_ts") or (ts if not channel.startswith("D") else None)
     for result in results:

@@ -17,6 +17,7 @@ import marshal
 import os
 import re
 import sys
+from array import array
 from collections.abc import Callable, Iterator
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
@@ -27,13 +28,18 @@ try:
     import _sre
     from re import _compiler, _parser
 
+    if array("I").itemsize != _sre.CODESIZE:
+        raise ImportError("code words of another width")
     CACHE_FILE: str | None = os.path.join(
         os.path.dirname(__file__),
         "__pycache__",
-        f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}.marshal",
+        f"regex-{sys.implementation.cache_tag}-{_sre.MAGIC}-{_sre.CODESIZE}.marshal",
     )
 except (ImportError, AttributeError):  # another interpreter: no cache
     CACHE_FILE = None
+
+# An unsigned array type as wide as the engine's code words (4 bytes in CPython 3.11+).
+_CODE_TYPE = "I"
 
 _programs: dict[tuple[Any, int], tuple[Any, ...]] | None = None
 _new = 0
@@ -80,7 +86,12 @@ def compile_cached(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     program = programs.get(key)
     if program is not None:
         try:
-            return _sre.compile(pattern, *program)  # type: ignore[no-any-return]
+            flags_all, code_bytes, groups, groupindex, indexgroup = program
+            code = array(_CODE_TYPE)
+            code.frombytes(code_bytes)
+            return _sre.compile(  # type: ignore[no-any-return]
+                pattern, flags_all, code.tolist(), groups, groupindex, indexgroup
+            )
         except (TypeError, ValueError, RuntimeError):
             pass
     try:
@@ -93,14 +104,19 @@ def compile_cached(pattern: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
         for name, index in groupindex.items():
             indexgroup[index] = name
         groupindex = {str(name): int(index) for name, index in groupindex.items()}
+        flags_all = int(int(flags) | parsed.state.flags)  # plain int: marshal refuses RegexFlag
+        compiled = _sre.compile(
+            pattern, flags_all, code, parsed.state.groups - 1, groupindex, tuple(indexgroup)
+        )
+        # The program as bytes: unmarshalling thousands of small ints per run would cost more
+        # than the compiling it saves.
         program = (
-            int(int(flags) | parsed.state.flags),  # plain ints: marshal refuses RegexFlag
-            code,
+            flags_all,
+            array(_CODE_TYPE, code).tobytes(),
             parsed.state.groups - 1,
             groupindex,
             tuple(indexgroup),
         )
-        compiled = _sre.compile(pattern, *program)
     except (AttributeError, TypeError, ValueError, RuntimeError):
         return re.compile(pattern, flags)
     if _new == 0:

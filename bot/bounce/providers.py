@@ -13,7 +13,7 @@ import os
 from functools import lru_cache
 
 from bot.bounce.reasons import rules
-from bot.tomlcache import load_toml
+from bot.tomlcache import cached
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
 if TYPE_CHECKING:
@@ -24,26 +24,33 @@ KB_DATA = os.path.join(
 )
 
 
+def _read_hosts(paths: list[str]) -> list[tuple[str, str]]:
+    import tomllib
+
+    pairs: list[tuple[str, str]] = []
+    for path in paths:
+        with open(path, "rb") as handle:
+            for provider in tomllib.load(handle).get("provider", []):
+                for host in provider.get("hosts", []):
+                    pairs.append((str(host).lower().lstrip("."), str(provider["id"])))
+    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+
 @lru_cache(maxsize=1)
 def _hosts() -> tuple[tuple[str, str], ...]:
     """(host suffix, provider id) pairs from the knowledge base's provider tables, longest first.
 
-    Only the `[[provider]]` tables are needed, so the provider files are read on their own
-    (through the pickled-TOML cache) rather than loading and validating the whole knowledge
-    base, which would cost more than decoding a hundred bounces.
+    Only the `[[provider]]` tables are needed, so the pairs are built from the provider files
+    alone and kept (marshalled) between runs, rather than loading and validating the whole
+    knowledge base, which would cost more than decoding a hundred bounces.
     """
-    pairs: list[tuple[str, str]] = []
     try:
         names = sorted(n for n in os.listdir(KB_DATA) if n.startswith("providers"))
-        for name in names:
-            if not name.endswith(".toml"):
-                continue
-            for provider in load_toml(os.path.join(KB_DATA, name)).get("provider", []):
-                for host in provider.get("hosts", []):
-                    pairs.append((str(host).lower().lstrip("."), str(provider["id"])))
+        paths = [os.path.join(KB_DATA, n) for n in names if n.endswith(".toml")]
+        pairs = cached("provider-hosts", paths, lambda: _read_hosts(paths))
+        return tuple((str(host), str(ident)) for host, ident in pairs)
     except Exception:
         return ()
-    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
 _KB_STATE = {"broken": False}

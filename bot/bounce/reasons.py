@@ -14,7 +14,6 @@ from functools import lru_cache
 from bot.bounce.lazyre import compile_cached, lazy
 from bot.bounce.record import Record
 from bot.tomlcache import load_toml
-from bot.trie import trie_pattern
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs parse start-up
 if TYPE_CHECKING:
@@ -46,10 +45,9 @@ _NEED_STATUS = frozenset({"mailboxfull", "exceedlimit", "spamdetected", "suspend
 
 
 class Matcher:
-    """One reason's phrase list, as one regex: the literal phrases (as a prefix trie) and the
-    few real regular expressions in a single alternation, compiled the first time the reason
-    is asked about (from the cache of compiled programs on later runs). Ordered word pairs
-    ("aligned") are checked with `str.find`."""
+    """One reason's phrase list: literal phrases are tested as substrings (no compile cost at
+    start-up), and the few real regular expressions are compiled into one alternation the
+    first time the reason is asked about."""
 
     __slots__ = ("_compiled", "aligned", "literals", "patterns")
 
@@ -65,13 +63,9 @@ class Matcher:
         self._compiled: re.Pattern[str] | None = None
 
     def search(self, text: str) -> bool:
-        if self._compiled is None:
-            branches = [f"(?:{p})" for p in self.patterns]
-            if self.literals:
-                branches.insert(0, trie_pattern(sorted(set(self.literals))))
-            self._compiled = compile_cached("|".join(branches)) if branches else _NEVER
-        if self._compiled.search(text) is not None:
-            return True
+        for phrase in self.literals:
+            if phrase in text:
+                return True
         for parts in self.aligned:
             at = 0
             for part in parts:
@@ -81,10 +75,11 @@ class Matcher:
                 at += len(part)
             else:
                 return True
-        return False
-
-
-_NEVER = re.compile(r"(?!)")
+        if not self.patterns:
+            return False
+        if self._compiled is None:
+            self._compiled = compile_cached("|".join(f"(?:{p})" for p in self.patterns))
+        return self._compiled.search(text) is not None
 
 
 # A pattern that is a literal once its one-character classes (`[ ]`, `[.]`) are written out.
