@@ -140,11 +140,13 @@ def explanations_in_text(text: str, locale: str = "en") -> tuple[list[Explanatio
         result = explain_query(query, locale)
         if isinstance(result, Explanation):
             explanations.append(result)
-    marker_ids = {n.marker_id for e in explanations for n in e.provider_notes}
-    notes = tuple(provider_note(m) for m in markers if m.id not in marker_ids)
+    # In a pasted text the provider is known only from what the text says: the notes of every
+    # provider that uses a code (Gmail's 5.1.1 wording …) would mislead, so keep only markers
+    # recognised in the text itself.
+    explanations = [replace(e, provider_notes=()) for e in explanations]
+    notes = tuple(provider_note(m) for m in markers)
     if notes and explanations:
-        first = explanations[0]
-        explanations[0] = replace(first, provider_notes=notes + first.provider_notes)
+        explanations[0] = replace(explanations[0], provider_notes=notes)
     elif notes:
         for marker in markers:
             token = marker.tokens[0] if marker.tokens else marker.name
@@ -178,7 +180,9 @@ def bounce_answer(report: BounceReport, locale: str = "en") -> BounceAnswer:
         seen.add(query)
         result = explain(query, locale)
         if isinstance(result, Explanation):
-            explanations.append(result)
+            # Only notes of the provider that actually answered this recipient apply here.
+            notes = tuple(n for n in result.provider_notes if n.provider_id == recipient.provider)
+            explanations.append(replace(result, provider_notes=notes))
         if len(explanations) >= MAX_BOUNCE_EXPLANATIONS:
             break
     known = load(locale).reasons
@@ -221,7 +225,7 @@ def answer(text: str, locale: str = "en") -> Answer:
     if looks_like_code(short):
         return explain(short, locale)
     if len(short) <= 100 and len(short.split()) <= 6 and WORDY.search(short):
-        result = search(short, locale)
+        result = search(short, locale, phrase_only=True)
         if result.hits:
             return result
     return help_answer(locale, notice=t("help.nonsense_notice", locale, text=short[:60]))

@@ -36,19 +36,31 @@ def provider_note(marker: ProviderMarker) -> ProviderNote:
         fix=marker.text.fix_sender,
         url=url or marker.provider.postmaster_url,
         reason=marker.reason,
+        provider_id=marker.provider.id,
     )
 
 
-def _guidance(text: Guidance) -> dict[str, Any]:
-    """The reader's-questions fields of an Explanation, from a knowledge-base entry."""
+def _guidance(text: Guidance, forms: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The reader's-questions fields of an Explanation, from a knowledge-base entry; advice
+    that names one of `forms` (the code as asked) comes first."""
     return {
         "summary": text.summary,
         "description": text.description,
         "when": text.when,
-        "causes": text.causes,
-        "fix_sender": text.fix_sender,
-        "fix_admin": text.fix_admin,
+        "causes": _prefer(text.causes, forms),
+        "fix_sender": _prefer(text.fix_sender, forms),
+        "fix_admin": _prefer(text.fix_admin, forms),
     }
+
+
+def _prefer(items: tuple[str, ...], forms: tuple[str, ...]) -> tuple[str, ...]:
+    """`items` with those that name one of `forms` (421, 4.7.0) first, otherwise in order.
+
+    Entries for codes used in several forms say "For 530 5.7.0, …; for 421 4.7.0, …"; the
+    advice for the form the user asked about belongs first (compact replies show only it).
+    """
+    named = [item for item in items if any(form in item for form in forms)]
+    return tuple(named + [item for item in items if item not in named])
 
 
 def _from_digits(cls: ClassInfo, detail: str, summary: str) -> dict[str, Any]:
@@ -167,7 +179,7 @@ def _enhanced(kb: KnowledgeBase, code: str, locale: str) -> Explanation:
             related=entry.related,
             provider_notes=notes[:MAX_PROVIDER_NOTES],
             notice=notice,
-            **_guidance(entry.text),
+            **_guidance(entry.text, (code,)),
         )
     markers = markers_for_code(code, locale)
     if markers:
@@ -237,6 +249,7 @@ def _combined(kb: KnowledgeBase, query: CodeQuery, locale: str) -> Explanation:
             enhanced=enhanced.code,
         )
     specific = enhanced if enhanced.registered else basic
+    forms = (f"{basic.code} {enhanced.code}", basic.code, enhanced.code)
     return Explanation(
         code=f"{basic.code} {enhanced.code}",
         kind="combined",
@@ -252,9 +265,9 @@ def _combined(kb: KnowledgeBase, query: CodeQuery, locale: str) -> Explanation:
         summary=specific.summary,
         description=specific.description,
         when=basic.when if specific is enhanced and not enhanced.registered else specific.when,
-        causes=specific.causes,
-        fix_sender=specific.fix_sender,
-        fix_admin=specific.fix_admin,
+        causes=_prefer(specific.causes, forms),
+        fix_sender=_prefer(specific.fix_sender, forms),
+        fix_admin=_prefer(specific.fix_admin, forms),
         references=tuple(dict.fromkeys(enhanced.references + basic.references)),
         related=specific.related,
         provider_notes=enhanced.provider_notes,

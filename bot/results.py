@@ -26,6 +26,7 @@ class ProviderNote:
     fix: tuple[str, ...]
     url: str
     reason: str
+    provider_id: str = ""
 
 
 @dataclass(frozen=True)

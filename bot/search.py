@@ -85,8 +85,13 @@ def _index(locale: str) -> tuple[_Doc, ...]:
     return tuple(docs)
 
 
-def search(query: str, locale: str = "en") -> SearchResult:
-    """Codes ranked by how well they match `query`, best first."""
+def search(query: str, locale: str = "en", *, phrase_only: bool = False) -> SearchResult:
+    """Codes ranked by how well they match `query`, best first.
+
+    `phrase_only` keeps only entries one of whose search phrases contains the whole query: for
+    guessing that free text ("mailbox full") was meant as a search, where loose word matches
+    ("why did this bounce?") would only produce noise.
+    """
     terms = _terms(query)
     if not terms:
         return SearchResult(query=query, hits=())
@@ -99,6 +104,8 @@ def search(query: str, locale: str = "en") -> SearchResult:
             score += weight * len(wanted & doc.fields[field])
         if any(phrase in p for p in doc.phrases):
             score += PHRASE_BONUS
+        elif phrase_only:
+            continue
         # Entries that match only some of the words rank under those that match all of them.
         covered = wanted & (doc.fields["keywords"] | doc.fields["name"] | doc.fields["summary"])
         if score > 0 and covered:

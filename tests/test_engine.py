@@ -219,3 +219,22 @@ def test_compare_names_the_bounce_difference() -> None:
     assert "5.1.1 is a hard bounce" in c.key_difference
     assert "5.2.2 is a soft bounce" in c.key_difference
     assert "addressing status" in c.key_difference
+
+
+@pytest.mark.parametrize("text", ["why did this bounce?", "what happened here?", "thanks!"])
+def test_wordy_questions_without_codes_get_help_not_noise(text: str) -> None:
+    assert isinstance(answer(text), Help)
+
+
+def test_pasted_text_keeps_only_provider_notes_it_names() -> None:
+    plain = answer("host mx.example.net[203.0.113.5] said: 550 5.1.1 <a@example.net>: no such user")
+    items = plain.items if isinstance(plain, CodesFound) else (plain,)
+    assert all(not e.provider_notes for e in items if isinstance(e, Explanation))
+    yahoo = answer("421 4.7.0 [TSS04] Messages from 203.0.113.5 temporarily deferred")
+    assert isinstance(yahoo, Explanation)
+    assert [n.provider_id for n in yahoo.provider_notes] == ["yahoo"]
+
+
+def test_advice_for_the_form_asked_about_comes_first() -> None:
+    assert "421 4.7.0" in explained("421 4.7.0").fix_sender[0]
+    assert "530 5.7.0" in explained("530 5.7.0").fix_sender[0]
