@@ -357,12 +357,14 @@ def bounce_blocks(b: BounceAnswer, locale: str) -> list[Block]:
     every = list(groups.items())
     shown, hidden = every[:MAX_BOUNCE_GROUPS], every[MAX_BOUNCE_GROUPS:]
     for (status, reason, hardness), members in shown:
+        info = b.reason(reason)
+        reason_text = f"{info.title} ({reason})" if info else (reason or unknown)
         lines = [
             t(
                 "slack.bounce.group",
                 locale,
                 status=esc(status or unknown),
-                reason=esc(reason or unknown),
+                reason=esc(reason_text),
                 hardness=_hardness(hardness, locale),
                 count=len(members),
             )
@@ -376,9 +378,15 @@ def bounce_blocks(b: BounceAnswer, locale: str) -> list[Block]:
         e = _explanation_for(status, b.explanations)
         if e is not None:
             lines.append(esc(e.summary))
+        # What to do about this recipient: the reason's advice, else the code's first fix.
+        if info is not None:
+            fix: Sequence[str] = [info.action]
+        elif e is not None:
             fix = e.fix_sender[:1] or e.fix_admin[:1]
-            if fix:
-                lines.append(f"*{t('slack.bounce.fix', locale)}:* {esc(fix[0])}")
+        else:
+            fix = []
+        if fix:
+            lines.append(f"*{t('slack.bounce.fix', locale)}:* {esc(fix[0])}")
         diagnostic = next((r.diagnostic for r in members if r.diagnostic), None)
         if diagnostic:
             said = fit(" ".join(diagnostic.split()), 600)
