@@ -31,6 +31,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/parse_accuracy.py
+	$(BIN)/python benchmarks/parse_speed.py
+	$(BIN)/python benchmarks/ack_latency.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

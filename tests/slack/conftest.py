@@ -6,36 +6,18 @@ fresh channel ids so they never see each other's replies.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
-from slackkit import FAKE, Bot, FakeSlack, free_port, raw_request, wait_for, wait_healthy
+from slackkit import Bot, FakeSlack, free_port, start_fake, wait_for, wait_healthy
 
 
 @pytest.fixture(scope="session")
 def fake() -> Iterator[FakeSlack]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(FAKE), "--port", str(port)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    fake = FakeSlack(port, proc)
-
-    def up() -> bool:
-        try:
-            return raw_request(port, "GET", "/_fake/socket")[0] == 200
-        except OSError:
-            return False
-
-    assert wait_for(up, timeout=20), "fake Slack did not start"
+    fake = start_fake()
     yield fake
-    proc.terminate()
-    proc.wait(10)
+    fake.proc.terminate()
+    fake.proc.wait(10)
 
 
 # ---------------------------------------------------------------- the bot

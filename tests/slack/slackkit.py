@@ -250,6 +250,28 @@ class Bot:
         return status, data, elapsed
 
 
+def start_fake() -> FakeSlack:
+    """A fake Slack in its own process, answering once its Socket Mode endpoint is up."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(FAKE), "--port", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    fake = FakeSlack(port, proc)
+
+    def up() -> bool:
+        try:
+            return raw_request(port, "GET", "/_fake/socket")[0] == 200
+        except OSError:
+            return False
+
+    assert wait_for(up, timeout=20), "fake Slack did not start"
+    return fake
+
+
 def slash_form(text: str, channel: str, response_url: str) -> dict[str, str]:
     return {
         "token": "verification-token-unused",

@@ -32,7 +32,6 @@ from slackkit import (
     BOT_ID,
     BOT_TOKEN,
     BOT_USER,
-    FAKE,
     HUMAN,
     POSTFIX_BOUNCE,
     REPO,
@@ -52,6 +51,7 @@ from slackkit import (
     sign,
     slack_markup,
     slash_form,
+    start_fake,
     wait_for,
     wait_healthy,
     watched_channel,
@@ -295,27 +295,6 @@ class Started(Bot):
             start_new_session=True,
             preexec_fn=lambda: os.close(0),  # stdin closed, as §1 says
         )
-
-
-def start_fake() -> FakeSlack:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(FAKE), "--port", str(port)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    fake = FakeSlack(port, proc)
-
-    def up() -> bool:
-        try:
-            return raw_request(port, "GET", "/_fake/socket")[0] == 200
-        except OSError:
-            return False
-
-    assert wait_for(up, timeout=20), "private fake Slack did not start"
-    return fake
 
 
 # ================================================================ §9 names → tests

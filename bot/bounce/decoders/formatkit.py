@@ -48,6 +48,12 @@ def cut(text: str, markers: tuple[str, ...]) -> str:
     return text[:end]
 
 
+def between(text: str, start: str, end: str) -> str | None:
+    """The notice from `start` up to `end` (or the end of the text); None without `start`."""
+    at = text.find(start)
+    return None if at < 0 else text[at:].split(end, 1)[0]
+
+
 def after(text: str, markers: tuple[str, ...]) -> str:
     """`text` after the earliest of `markers`, or '' when none is there."""
     best = -1

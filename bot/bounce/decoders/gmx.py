@@ -11,7 +11,7 @@ import re
 
 from bot.bounce.codes import clean_address, find_status, is_address
 from bot.bounce.decoders.base import Hit, Result, find_command
-from bot.bounce.decoders.formatkit import header, squash
+from bot.bounce.decoders.formatkit import between, header, squash
 from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
@@ -27,10 +27,9 @@ def match(mail: Mail) -> bool:
 
 
 def decode(mail: Mail) -> Result | None:
-    at = mail.body.find(_START)
-    if at < 0:
+    notice = between(mail.body, _START, _END)
+    if notice is None:
         return None
-    notice = mail.body[at:].split(_END, 1)[0]
     hits: list[Hit] = []
     reason_next = False
     for raw in notice.split("\n"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result, find_command
-from bot.bounce.decoders.formatkit import pasted, squash
+from bot.bounce.decoders.formatkit import between, pasted, squash
 from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
@@ -29,10 +29,9 @@ def match(mail: Mail) -> bool:
 
 
 def decode(mail: Mail) -> Result | None:
-    at = mail.body.find(_START)
-    if at < 0:
+    notice = between(mail.body, _START, _END)
+    if notice is None:
         return None
-    notice = mail.body[at:].split(_END, 1)[0]
     hits: list[Hit] = []
     texts: list[list[str]] = []
     continued = False

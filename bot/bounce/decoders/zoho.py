@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import clean_address, is_address
 from bot.bounce.decoders.base import Hit, Result
-from bot.bounce.decoders.formatkit import header, pasted, squash
+from bot.bounce.decoders.formatkit import between, header, pasted, squash
 from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
@@ -27,10 +27,9 @@ def match(mail: Mail) -> bool:
 
 
 def decode(mail: Mail) -> Result | None:
-    at = mail.body.find(_START)
-    if at < 0:
+    notice = between(mail.body, _START, _END)
+    if notice is None:
         return None
-    notice = mail.body[at:].split(_END, 1)[0]
     hits: list[Hit] = []
     continued = False
     for line in notice.split("\n"):
