@@ -272,6 +272,27 @@ def start_fake() -> FakeSlack:
     return fake
 
 
+def envelope(kind: str, payload: dict[str, Any], retry: int = 0) -> dict[str, Any]:
+    """A Socket Mode envelope as Slack sends it."""
+    return {
+        "envelope_id": str(uuid.uuid4()),
+        "type": kind,
+        "payload": payload,
+        "accepts_response_payload": kind != "events_api",
+        "retry_attempt": retry,
+        "retry_reason": "timeout" if retry else "",
+    }
+
+
+def send(fake: FakeSlack, env: dict[str, Any]) -> dict[str, Any]:
+    """Deliver `env` over the fake's socket; the bot must ack it within 3 s."""
+    result = fake.socket_send(env)
+    assert result["acked"], result
+    assert result["ack"]["envelope_id"] == env["envelope_id"]
+    assert result["elapsed"] < 3
+    return result["ack"]
+
+
 def slash_form(text: str, channel: str, response_url: str) -> dict[str, str]:
     return {
         "token": "verification-token-unused",

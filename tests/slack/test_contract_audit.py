@@ -40,6 +40,7 @@ from slackkit import (
     FakeSlack,
     all_text,
     blocks_of,
+    envelope,
     event_callback,
     free_port,
     mention_event,
@@ -47,6 +48,7 @@ from slackkit import (
     new_channel,
     new_ts,
     raw_request,
+    send,
     shortcut_payload,
     sign,
     slack_markup,
@@ -1246,25 +1248,6 @@ def socket_closed(fake: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> 
     time.sleep(0.3)  # the hello is processed
     yield bot
     bot.stop()
-
-
-def envelope(kind: str, payload: dict[str, Any], retry: int = 0) -> dict[str, Any]:
-    return {
-        "envelope_id": str(uuid.uuid4()),
-        "type": kind,
-        "payload": payload,
-        "accepts_response_payload": kind != "events_api",
-        "retry_attempt": retry,
-        "retry_reason": "timeout" if retry else "",
-    }
-
-
-def send(fake: FakeSlack, env: dict[str, Any]) -> dict[str, Any]:
-    result = fake.socket_send(env)
-    assert result["acked"], result
-    assert result["ack"]["envelope_id"] == env["envelope_id"]
-    assert result["elapsed"] < 3
-    return result["ack"]
 
 
 def test_socket_connects_with_app_token(socket_closed: Started, fake: FakeSlack) -> None:

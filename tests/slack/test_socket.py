@@ -20,9 +20,11 @@ from slackkit import (
     FakeSlack,
     all_text,
     blocks_of,
+    envelope,
     event_callback,
     mention_event,
     new_channel,
+    send,
     shortcut_payload,
     slack_markup,
     slash_form,
@@ -31,25 +33,6 @@ from slackkit import (
 )
 
 from bot.render.limits import validate_message
-
-
-def envelope(kind: str, payload: dict[str, Any], retry: int = 0) -> dict[str, Any]:
-    return {
-        "envelope_id": str(uuid.uuid4()),
-        "type": kind,
-        "payload": payload,
-        "accepts_response_payload": kind != "events_api",
-        "retry_attempt": retry,
-        "retry_reason": "timeout" if retry else "",
-    }
-
-
-def send(fake: FakeSlack, env: dict[str, Any]) -> dict[str, Any]:
-    result = fake.socket_send(env)
-    assert result["acked"], result
-    assert result["ack"]["envelope_id"] == env["envelope_id"]
-    assert result["elapsed"] < 3
-    return result["ack"]
 
 
 def slash(fake: FakeSlack, text: str) -> dict[str, Any]:
