@@ -41,6 +41,12 @@ QUESTION = re.compile(
 )
 TRAILING = " \t\n?!.,;:"
 WORDY = re.compile(r"[A-Za-z]{3,}")
+MAX_QUESTION_WORDS = 14
+ASKING = re.compile(
+    r"\?|\b(?:what|whats|why|how|which|mean|means|meaning|explain|difference|differ|versus|"
+    r"smtp|codes?|bounced?|bounces|reply|replies|status|mail|email|e-mail|mta|deliver\w*)\b",
+    re.IGNORECASE,
+)
 HEADER_LINE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,40}:[ \t]", re.MULTILINE)
 # A combined reply: the enhanced code starts at most this many characters after the reply code.
 COMBINED_GAP = 3
@@ -73,6 +79,18 @@ def _bounce_report(text: str) -> BounceReport | None:
     return report if any(r.address for r in report.recipients) else None
 
 
+UNDECIDED = frozenset({"undefined", "onhold"})
+
+
+def _reason_only(text: str) -> BounceReport | None:
+    """A bounce text with neither codes nor addresses ("the user's mailfolder is full") still
+    says why mail failed: the parser's reason rules can name it."""
+    report = parse_text(text)
+    if report.recipients and all(r.reason and r.reason not in UNDECIDED for r in report.recipients):
+        return report
+    return None
+
+
 def _split_codes(text: str) -> list[str]:
     """The codes named in `compare 421 450`, `211 vs 554`, `550 5.7.1, 421 4.7.0`."""
     parts = [p.strip(TRAILING) for p in VS.split(text) if p.strip(TRAILING)]
@@ -97,9 +115,12 @@ def _split_codes(text: str) -> list[str]:
 def _codes_in_question(text: str) -> list[str]:
     """Codes named anywhere in a short question: `is 550 a hard bounce?`, `421 or 450?`.
 
-    Someone who addresses the bot is asking about codes, so a bare number that spells one
-    counts here, although the extractor rightly ignores it in ordinary chat.
+    Someone who addresses the bot about SMTP is asking about codes, so a bare number that
+    spells one counts here, although the extractor rightly ignores it in ordinary chat. The
+    text must read as such a question, so "room 421" or "port 587" stay numbers.
     """
+    if len(text.split()) > MAX_QUESTION_WORDS or not ASKING.search(text):
+        return []
     codes = []
     for code in _split_codes(text):
         query = parse_code(code)
@@ -171,10 +192,7 @@ def bounce_answer(report: BounceReport, locale: str = "en") -> BounceAnswer:
     seen: set[str] = set()
     explanations: list[Explanation] = []
     for recipient in report.recipients:
-        status = recipient.status
-        if status and int(status.split(".")[2]) >= 900:
-            status = None  # a parser-made pseudo status, not a code that was on the wire
-        query = " ".join(c for c in (recipient.reply_code, status) if c)
+        query = " ".join(c for c in (recipient.reply_code, recipient.wire_status) if c)
         if not query or query in seen:
             continue
         seen.add(query)
@@ -212,15 +230,15 @@ def answer(text: str, locale: str = "en") -> Answer:
     if (query := parse_code(short)) is not None:
         return explain_query(query, locale)
     if len(short) <= 200 and VS.search(short):
-        codes = _split_codes(short)
-        if len(codes) >= 2:
-            return compare(codes, locale)
+        parts = [p.strip(TRAILING) for p in VS.split(short) if p.strip(TRAILING)]
+        if len(parts) >= 2 and all(parse_code(p) for p in parts):  # "211 vs 554", "421, 450"
+            return compare(parts, locale)
     if (report := _bounce_report(clean)) is not None:
         return bounce_answer(report, locale)
     found = _codes_answer(clean, locale)
     if found is not None:
         return found
-    if len(short) <= 200 and (asked := _codes_in_question(short)):
+    if len(short) <= 200 and (asked := _codes_in_question(clean)):
         return explain(asked[0], locale) if len(asked) == 1 else compare(asked, locale)
     if looks_like_code(short):
         return explain(short, locale)
@@ -228,6 +246,8 @@ def answer(text: str, locale: str = "en") -> Answer:
         result = search(short, locale, phrase_only=True)
         if result.hits:
             return result
+    if (reported := _reason_only(clean)) is not None:
+        return bounce_answer(reported, locale)
     return help_answer(locale, notice=t("help.nonsense_notice", locale, text=short[:60]))
 
 

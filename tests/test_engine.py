@@ -238,3 +238,30 @@ def test_pasted_text_keeps_only_provider_notes_it_names() -> None:
 def test_advice_for_the_form_asked_about_comes_first() -> None:
     assert "421 4.7.0" in explained("421 4.7.0").fix_sender[0]
     assert "530 5.7.0" in explained("530 5.7.0").fix_sender[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The server listens on port 587 and falls back to port 465.",
+        "Meeting moved to 5.1.2025 at 14:30, conference room 421.",
+        "Error 404: page not found",
+    ],
+)
+def test_numbers_in_ordinary_sentences_are_not_codes(text: str) -> None:
+    assert isinstance(answer(text), Help)
+
+
+def test_a_code_free_bounce_sentence_is_explained_by_its_reason() -> None:
+    result = answer(
+        "The e-mail message could not be delivered because the user's mailfolder is full."
+    )
+    assert isinstance(result, BounceAnswer)
+    assert result.report.recipients[0].reason == "mailboxfull"
+    assert result.reasons[0].name == "mailboxfull"
+    assert result.report.recipients[0].wire_status is None  # the pseudo status is not shown
+
+
+def test_explicit_questions_name_their_codes() -> None:
+    assert isinstance(answer("explain 421 please"), Explanation)
+    assert isinstance(answer("tell me about 5.7.1 and 5.7.26"), Comparison)

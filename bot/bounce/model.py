@@ -26,6 +26,15 @@ class Recipient(Record):
     feedback_type: str | None = None
     decoder: str | None = None
 
+    @property
+    def wire_status(self) -> str | None:
+        """The status as the servers gave it: None for a parser-made pseudo status (x.0.9xx,
+        Sisimai's convention for "no status, but the reason is …"), which users should not
+        mistake for a code they can look up."""
+        status = self.status
+        detail = status.split(".")[-1] if status and status.count(".") == 2 else ""
+        return None if detail.isdigit() and int(detail) >= 900 else status
+
 
 class OriginalMessage(Record):
     message_id: str | None = None

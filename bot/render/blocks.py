@@ -320,7 +320,7 @@ def codes_blocks(found: CodesFound, locale: str) -> list[Block]:
 
 
 def _status_of(r: Recipient) -> str:
-    return " ".join(c for c in (r.reply_code, r.status) if c)
+    return " ".join(c for c in (r.reply_code, r.wire_status) if c)
 
 
 def _group_key(r: Recipient) -> tuple[str, str, str]:

@@ -105,7 +105,7 @@ def render_bounce(b: BounceAnswer, locale: str = "en") -> str:
         lines += [
             "",
             f"{t('render.recipient', locale)}: {r.address or unknown}",
-            f"{INDENT}{t('render.status', locale)}: {r.status or unknown} · "
+            f"{INDENT}{t('render.status', locale)}: {r.wire_status or unknown} · "
             f"{t('render.reply_code', locale)}: {r.reply_code or unknown} · "
             f"{t('render.reason', locale)}: {_reason_label(b, r.reason, unknown)}"
             + (
