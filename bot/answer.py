@@ -98,18 +98,21 @@ def _split_codes(text: str) -> list[str]:
         return parts
     tokens = [tok.strip(TRAILING) for tok in text.split() if tok.strip(TRAILING)]
     codes: list[str] = []
+    singles: list[str] = []
     for token in tokens:
         query = parse_code(token)
         if query is None:
             if looks_like_code(token):
                 codes.append(token)
             continue
+        singles.append(token)
         previous = parse_code(codes[-1]) if codes else None
         if query.kind == "enhanced" and previous is not None and previous.kind == "basic":
             codes[-1] = f"{codes[-1]} {token}"
         else:
             codes.append(token)
-    return codes
+    # "compare 550 5.1.1" means the two codes, not the one combined reply they could spell.
+    return codes if len(codes) >= 2 else singles or codes
 
 
 def _codes_in_question(text: str) -> list[str]:

@@ -36,7 +36,14 @@ def key_difference(a: Explanation, b: Explanation, locale: str = "en") -> str:
     if kinds == {"basic", "enhanced"}:
         basic, enhanced = (a, b) if a.kind == "basic" else (b, a)
         if _refines(basic, enhanced, locale):
-            return t("compare.same_meaning", locale, a=basic.code, b=enhanced.code)
+            return t(
+                "compare.same_meaning",
+                locale,
+                a=basic.code,
+                b=enhanced.code,
+                name_a=basic.name,
+                name_b=enhanced.name,
+            )
         lead = t("compare.basic_vs_enhanced", locale, a=basic.code, b=enhanced.code)
     else:
         lead = ""

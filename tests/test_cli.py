@@ -142,3 +142,9 @@ def test_console_json_of_a_bounce_answer() -> None:
     assert data["type"] == "bounceanswer"
     assert data["report"]["recipients"][0]["status"] == "5.1.1"
     assert data["explanations"][0]["code"] == "550 5.1.1"
+
+
+def test_compare_a_reply_code_with_its_enhanced_code() -> None:
+    data = json.loads(run("compare", "550", "5.1.1", "--format", "json").stdout)
+    assert [i["code"] for i in data["items"]] == ["550", "5.1.1"]
+    assert "550 5.1.1" in data["key_difference"]
