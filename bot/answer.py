@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from bot.bounce import looks_like_bounce, parse_bytes, parse_text
-from bot.bounce.model import BounceReport
+from bot.bounce.model import BounceReport, Recipient
 from bot.codes import CodeQuery, looks_like_code, parse_code
 from bot.compare import compare
 from bot.explain import explain, explain_query, provider_note
@@ -20,6 +20,7 @@ from bot.extract import find_codes
 from bot.i18n import t, t_list
 from bot.kb.loader import load
 from bot.kb.markers import find_markers
+from bot.kb.model import Bounce, ReasonInfo
 from bot.results import (
     Answer,
     BounceAnswer,
@@ -190,10 +191,24 @@ def _codes_answer(text: str, locale: str) -> Answer | None:
     return CodesFound(items=tuple(explanations), omitted=omitted)
 
 
+def _bounce_of(recipient: Recipient, reasons: dict[str, ReasonInfo]) -> Bounce:
+    """Hard, soft or none for this recipient, as its report says.
+
+    A code's own entry answers in general (5.7.1 is a permanent failure); a report knows the
+    reason, and a policy block or a full mailbox leaves the address usable, so the reply must
+    not call it hard in one place and soft in another.
+    """
+    info = reasons.get(recipient.reason or "")
+    if info is not None and not info.failure:
+        return "none"
+    return "hard" if recipient.hard_bounce else "soft"
+
+
 def bounce_answer(report: BounceReport, locale: str = "en") -> BounceAnswer:
     """A bounce report with one explanation per distinct status/reply code it reports."""
     seen: set[str] = set()
     explanations: list[Explanation] = []
+    known = load(locale).reasons
     for recipient in report.recipients:
         query = " ".join(c for c in (recipient.reply_code, recipient.wire_status) if c)
         if not query or query in seen:
@@ -203,10 +218,11 @@ def bounce_answer(report: BounceReport, locale: str = "en") -> BounceAnswer:
         if isinstance(result, Explanation):
             # Only notes of the provider that actually answered this recipient apply here.
             notes = tuple(n for n in result.provider_notes if n.provider_id == recipient.provider)
-            explanations.append(replace(result, provider_notes=notes))
+            explanations.append(
+                replace(result, provider_notes=notes, bounce=_bounce_of(recipient, known))
+            )
         if len(explanations) >= MAX_BOUNCE_EXPLANATIONS:
             break
-    known = load(locale).reasons
     names = dict.fromkeys(r.reason for r in report.recipients if r.reason in known)
     return BounceAnswer(
         report=report,

@@ -265,3 +265,15 @@ def test_a_code_free_bounce_sentence_is_explained_by_its_reason() -> None:
 def test_explicit_questions_name_their_codes() -> None:
     assert isinstance(answer("explain 421 please"), Explanation)
     assert isinstance(answer("tell me about 5.7.1 and 5.7.26"), Comparison)
+
+
+def test_a_bounce_reply_never_calls_one_recipient_both_hard_and_soft() -> None:
+    text = (
+        "<a@example.net>: host mx.example.net[203.0.113.9] said: 554 5.7.1 Service unavailable;"
+        " Client host [198.51.100.7] blocked using zen.spamhaus.org (in reply to RCPT TO command)"
+    )
+    result = answer(text)
+    assert isinstance(result, BounceAnswer)
+    assert result.report.recipients[0].hard_bounce is False
+    assert result.explanations[0].bounce == "soft"
+    assert explained("554 5.7.1").bounce == "hard"  # the code on its own: its general case
