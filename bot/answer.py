@@ -77,7 +77,16 @@ def _bounce_report(text: str) -> BounceReport | None:
     if not (_is_message(text) or looks_like_bounce(text)):
         return None
     report = parse_text(text)
-    return report if any(r.address for r in report.recipients) else None
+    return report if any(r.address for r in report.recipients) and _decided(report) else None
+
+
+def _decided(report: BounceReport) -> bool:
+    """False when the parser found addresses but nothing about them: no code on the wire and
+    no reason (a forwarded message, a mailing-list digest); that is no bounce to report."""
+    return any(
+        r.wire_status or r.reply_code or (r.reason and r.reason not in UNDECIDED)
+        for r in report.recipients
+    )
 
 
 UNDECIDED = frozenset({"undefined", "onhold"})
@@ -267,7 +276,9 @@ def answer(text: str, locale: str = "en") -> Answer:
             return result
     if (reported := _reason_only(clean)) is not None:
         return bounce_answer(reported, locale)
-    return help_answer(locale, notice=t("help.nonsense_notice", locale, text=short[:60]))
+    if len(short) <= 60 and "\n" not in short:
+        return help_answer(locale, notice=t("help.nonsense_notice", locale, text=short))
+    return help_answer(locale, notice=t("answer.nothing_found", locale))
 
 
 def _search(query: str, locale: str) -> Answer:
@@ -296,7 +307,7 @@ def answer_passive(text: str, locale: str = "en") -> Answer | None:
 def answer_file(data: bytes, filename: str, locale: str = "en") -> Answer:
     """Answer an uploaded `.eml` / `.txt` file (bytes as downloaded)."""
     report = parse_bytes(data)
-    if report.recipients:
+    if report.recipients and _decided(report):
         return bounce_answer(report, locale)
     text = data.decode("utf-8", errors="replace")
     found = _codes_answer(text, locale)

@@ -78,3 +78,20 @@ def test_a_bounce_is_answered_passively() -> None:
     result = answer_passive(text)
     assert isinstance(result, BounceAnswer)
     assert result.report.recipients[0].status == "5.1.1"
+
+
+def test_reports_that_are_not_failures_are_not_called_bounces(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    from bot.answer import answer_file
+
+    path = shared_dir / "corpus" / "messages" / "php-bounce-handler" / "arf4.eml"
+    result = answer_file(path.read_bytes(), path.name)
+    assert isinstance(result, BounceAnswer)
+    assert result.report.kind == "feedback"
+    assert "Bounce type: Not a bounce" in render_text(result)
+
+
+def test_a_message_with_addresses_but_nothing_decided_is_not_a_bounce(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    from bot.answer import answer_file
+
+    path = shared_dir / "corpus" / "messages" / "bounce-email-rb" / "non_bounce-tt_1234210666.eml"
+    assert not isinstance(answer_file(path.read_bytes(), path.name), BounceAnswer)

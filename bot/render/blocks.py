@@ -323,8 +323,12 @@ def _status_of(r: Recipient) -> str:
     return " ".join(c for c in (r.reply_code, r.wire_status) if c)
 
 
-def _group_key(r: Recipient) -> tuple[str, str, str]:
-    hardness = "hard" if r.hard_bounce else ("soft" if r.hard_bounce is False else "none")
+def _group_key(b: BounceAnswer, r: Recipient) -> tuple[str, str, str]:
+    info = b.reason(r.reason)
+    if info is not None and not info.failure:
+        hardness = "none"  # a delivery report, complaint or auto-reply is no bounce at all
+    else:
+        hardness = "hard" if r.hard_bounce else ("soft" if r.hard_bounce is False else "none")
     return (_status_of(r), r.reason or "", hardness)
 
 
@@ -353,7 +357,7 @@ def bounce_blocks(b: BounceAnswer, locale: str) -> list[Block]:
         blocks.append(section(t("slack.bounce.no_recipients", locale)))
     groups: dict[tuple[str, str, str], list[Recipient]] = {}
     for r in recipients:
-        groups.setdefault(_group_key(r), []).append(r)
+        groups.setdefault(_group_key(b, r), []).append(r)
     every = list(groups.items())
     shown, hidden = every[:MAX_BOUNCE_GROUPS], every[MAX_BOUNCE_GROUPS:]
     for (status, reason, hardness), members in shown:

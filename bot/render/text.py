@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 
+from bot.bounce.model import Recipient
 from bot.i18n import t
 from bot.results import (
     Answer,
@@ -108,10 +109,7 @@ def render_bounce(b: BounceAnswer, locale: str = "en") -> str:
             f"{INDENT}{t('render.status', locale)}: {r.wire_status or unknown} · "
             f"{t('render.reply_code', locale)}: {r.reply_code or unknown} · "
             f"{t('render.reason', locale)}: {_reason_label(b, r.reason, unknown)}"
-            + (
-                f" · {t('render.bounce', locale)}: "
-                + t(f"bounce.{_hardness(r.hard_bounce)}", locale)
-            ),
+            + (f" · {t('render.bounce', locale)}: " + t(f"bounce.{_hardness(b, r)}", locale)),
         ]
         where = [
             f"{t(key, locale)}: {value}"
@@ -165,8 +163,11 @@ def _reason_label(b: BounceAnswer, name: str | None, unknown: str) -> str:
     return f"{info.title} ({info.name})"
 
 
-def _hardness(hard: bool | None) -> str:
-    return "hard" if hard else ("soft" if hard is False else "none")
+def _hardness(b: BounceAnswer, r: Recipient) -> str:
+    info = b.reason(r.reason)
+    if info is not None and not info.failure:
+        return "none"  # a delivery report, complaint or auto-reply is no bounce at all
+    return "hard" if r.hard_bounce else ("soft" if r.hard_bounce is False else "none")
 
 
 def render_help(h: Help, locale: str = "en") -> str:
