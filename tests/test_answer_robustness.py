@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -80,7 +82,7 @@ def test_a_bounce_is_answered_passively() -> None:
     assert result.report.recipients[0].status == "5.1.1"
 
 
-def test_reports_that_are_not_failures_are_not_called_bounces(shared_dir) -> None:  # type: ignore[no-untyped-def]
+def test_reports_that_are_not_failures_are_not_called_bounces(shared_dir: Path) -> None:
     from bot.answer import answer_file
 
     path = shared_dir / "corpus" / "messages" / "php-bounce-handler" / "arf4.eml"
@@ -90,7 +92,7 @@ def test_reports_that_are_not_failures_are_not_called_bounces(shared_dir) -> Non
     assert "Bounce type: Not a bounce" in render_text(result)
 
 
-def test_a_message_with_addresses_but_nothing_decided_is_not_a_bounce(shared_dir) -> None:  # type: ignore[no-untyped-def]
+def test_a_message_with_addresses_but_nothing_decided_is_not_a_bounce(shared_dir: Path) -> None:
     from bot.answer import answer_file
 
     path = shared_dir / "corpus" / "messages" / "bounce-email-rb" / "non_bounce-tt_1234210666.eml"
