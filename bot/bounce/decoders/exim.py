@@ -19,7 +19,8 @@ from bot.bounce.reasons import pseudo_status
 
 NAME = "Exim"
 
-_SUBJECTS = (
+# Exim's notice subjects (MailRu runs Exim and uses them too).
+SUBJECTS = (
     "Delivery Status Notification",
     "Mail delivery failed",
     "Mail failure",
@@ -117,7 +118,7 @@ def match(mail: Mail) -> bool:
     score = sender.startswith("Mail Delivery System")
     msgid = str(mail.header.get("message-id", "") or "").strip()
     score += bool(_OLD_MSGID.match(msgid))
-    score += any(s in mail.subject for s in _SUBJECTS)
+    score += any(s in mail.subject for s in SUBJECTS)
     return score >= 2
 
 

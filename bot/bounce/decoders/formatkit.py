@@ -48,6 +48,12 @@ def cut(text: str, markers: tuple[str, ...]) -> str:
     return text[:end]
 
 
+def from_first(text: str, markers: tuple[str, ...]) -> str | None:
+    """`text` from the earliest of `markers` on (the marker included); None when none is there."""
+    at = min((i for i in (text.find(m) for m in markers) if i >= 0), default=-1)
+    return None if at < 0 else text[at:]
+
+
 def between(text: str, start: str, end: str) -> str | None:
     """The notice from `start` up to `end` (or the end of the text); None without `start`."""
     at = text.find(start)

@@ -11,7 +11,7 @@ import re
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result, find_command
-from bot.bounce.decoders.formatkit import header, pasted, reason_from, received, squash
+from bot.bounce.decoders.formatkit import from_first, header, pasted, reason_from, received, squash
 from bot.bounce.lazyre import lazy
 from bot.bounce.mail import Mail
 
@@ -39,12 +39,12 @@ def match(mail: Mail) -> bool:
 
 
 def decode(mail: Mail) -> Result | None:
-    at = min((i for i in (mail.body.find(s) for s in _STARTS) if i >= 0), default=-1)
-    if at < 0:
+    notice = from_first(mail.body, _STARTS)
+    if notice is None:
         return None
     hits: list[Hit] = []
     texts: list[list[str]] = []
-    for line in mail.body[at:].split("\n"):
+    for line in notice.split("\n"):
         if line.startswith("Content-Type:") or line.startswith("Received:"):
             break
         found = _RECIPIENT.search(line)

@@ -15,14 +15,6 @@ from bot.bounce.decoders.formatkit import header
 from bot.bounce.mail import Mail
 
 NAME = "MailRu"
-_SUBJECTS = (
-    "Delivery Status Notification",
-    "Mail delivery failed",
-    "Mail failure",
-    "Message frozen",
-    "Warning: message ",
-    "error(s) in forwarding or filtering",
-)
 _START = "This message was created automatically by mail delivery software."
 
 
@@ -33,7 +25,7 @@ def match(mail: Mail) -> bool:
         "mailer-daemon@" in sender
         and "mail.ru" in sender
         and (".mail.ru>" in msgid or "smailru.net>" in msgid)
-        and any(s in mail.subject for s in _SUBJECTS)
+        and any(s in mail.subject for s in exim.SUBJECTS)
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.bounce.codes import is_address
 from bot.bounce.decoders.base import Hit, Result, hits_from_dsn
-from bot.bounce.decoders.formatkit import header, pasted, squash
+from bot.bounce.decoders.formatkit import from_first, header, pasted, squash
 from bot.bounce.mail import Mail
 
 NAME = "Mimecast"
@@ -28,12 +28,12 @@ def match(mail: Mail) -> bool:
 
 
 def decode(mail: Mail) -> Result | None:
-    at = min((i for i in (mail.body.find(s) for s in _STARTS) if i >= 0), default=-1)
-    if at < 0:
+    notice = from_first(mail.body, _STARTS)
+    if notice is None:
         return None
     hits: list[Hit] = []
     texts: list[list[str]] = []
-    for raw in mail.body[at:].split("\n"):
+    for raw in notice.split("\n"):
         if raw.startswith("Content-Type:") or raw.startswith("Received:"):
             break
         if not raw.startswith("-- "):
