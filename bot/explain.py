@@ -309,3 +309,9 @@ def explain(text: str, locale: str = "en") -> Explanation | Problem:
             suggestions=tuple(suggest(text, _known_codes(kb))),
         )
     return Problem(message=t("explain.not_a_code", locale, text=shown))
+
+
+def code_name(text: str, locale: str = "en") -> str | None:
+    """The name of the code `text` spells (for lists such as the Home tab's), or None."""
+    result = explain(text, locale)
+    return result.name if isinstance(result, Explanation) and result.registered else None

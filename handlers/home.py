@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.explain import code_name
 from bot.i18n import t
 from bot.render.blocks import render_home
 from bot.slack.app import runtime_of
@@ -23,9 +24,11 @@ def register(app: AsyncApp) -> None:
         try:
             # `text` is not a views.publish argument; Slack ignores it, and it keeps the rule
             # "every payload has a text fallback" true for checks that apply it uniformly.
+            top = rt.stats.top(10)
+            names = {code: name for code, _ in top if (name := code_name(code, rt.locale))}
             await client.views_publish(
                 user_id=event["user"],
-                view=render_home(rt.stats.top(10), rt.locale),
+                view=render_home(top, rt.locale, names),
                 text=t("slack.home.fallback", rt.locale),
             )
         except Exception as exc:

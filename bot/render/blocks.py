@@ -472,7 +472,11 @@ def render_blocks(
     return SlackMessage(text=fallback(text), blocks=budget(blocks, L.MAX_BLOCKS["message"], locale))
 
 
-def render_home(top: Sequence[tuple[str, int]], locale: str = "en") -> dict[str, Any]:
+def render_home(
+    top: Sequence[tuple[str, int]],
+    locale: str = "en",
+    names: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """The App Home view: what the bot does, how to use it, examples, this week's top codes."""
     blocks: list[Block] = [
         header(t("slack.home.title", locale)),
@@ -488,7 +492,13 @@ def render_home(top: Sequence[tuple[str, int]], locale: str = "en") -> dict[str,
         ),
         divider(),
     ]
-    lines = [t("slack.home.top_item", locale, code=esc(code), count=n) for code, n in top[:10]]
+    names = names or {}
+    lines = [
+        t("slack.home.top_item_named", locale, code=esc(code), count=n, name=esc(names[code]))
+        if names.get(code)
+        else t("slack.home.top_item", locale, code=esc(code), count=n)
+        for code, n in top[:10]
+    ]
     body = bullets(lines, 2800, locale) if lines else t("slack.home.top_empty", locale)
     blocks.append(titled(t("slack.home.top_title", locale), body))
     return {"type": "home", "blocks": budget(blocks, L.MAX_BLOCKS["home"], locale)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 
 import pytest
@@ -407,3 +408,10 @@ def test_log_filter_redacts() -> None:
     )
     flt.filter(record)
     assert record.getMessage() == "[token] [secret] [address]"
+
+
+def test_home_names_the_codes_it_lists() -> None:
+    view = render_home([("550", 3), ("299", 1)], "en", {"550": "Requested action not taken"})
+    text = json.dumps(view, ensure_ascii=False)
+    assert "`550` Requested action not taken — 3 time(s)" in text
+    assert "`299` — 1 time(s)" in text
