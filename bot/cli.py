@@ -67,6 +67,7 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from bot.i18n import t
     from bot.settings import load_settings
 
     settings = load_settings()
@@ -77,14 +78,14 @@ def _run(args: argparse.Namespace) -> int:
         return serve()
     if mode == "http":
         if not (settings.bot_token and settings.signing_secret):
-            print("HTTP mode needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET", file=sys.stderr)
+            print(t("run.http_needs"), file=sys.stderr)
             return EXIT_USAGE
         from bot.runners.http import serve as serve_http
 
         serve_http(settings, args.port or settings.port)
         return EXIT_OK
     if not (settings.bot_token and settings.app_token):
-        print("Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN", file=sys.stderr)
+        print(t("run.socket_needs"), file=sys.stderr)
         return EXIT_USAGE
     from bot.runners.socket import serve as serve_socket
 

@@ -27,6 +27,14 @@ def _read(path: str, stdin_bytes_reader: Callable[[], bytes]) -> bytes:
         return handle.read()
 
 
+def _t(key: str, **values: Any) -> str:
+    """A message from the locale files, loaded only when one is needed: most batch runs print
+    none, and reading the locale files would only slow their start-up."""
+    from bot.i18n import t
+
+    return t(key, **values)
+
+
 def result_dict(source: str, report: BounceReport | None, error: str | None) -> dict[str, Any]:
     return {
         "source": source,
@@ -57,7 +65,7 @@ def run_parse(
 ) -> int:
     """Decode every path; exit code 0 even when some files are bad (their `error` says so)."""
     if fmt not in ("jsonl", "text"):
-        print(f"unknown format {fmt!r} (use jsonl or text)", file=sys.stderr)
+        print(_t("parse.unknown_format", value=fmt), file=sys.stderr)
         return USAGE_ERROR
     for path in paths:
         report: BounceReport | None = None
@@ -65,21 +73,18 @@ def run_parse(
         try:
             data = _read(path, stdin_bytes_reader)
         except OSError as exc:
-            error = f"cannot read: {exc.strerror or exc}"
+            error = _t("parse.cannot_read", reason=exc.strerror or exc)
         else:
             try:
                 report = parse_bytes(data)
             except Exception as exc:
-                error = f"cannot parse: {type(exc).__name__}: {exc}"
+                error = _t("parse.cannot_parse", reason=f"{type(exc).__name__}: {exc}")
         if fmt == "jsonl":
             stdout.write(json.dumps(result_dict(path, report, error), ensure_ascii=False) + "\n")
         else:
             stdout.write(render_text(path, report, error) + "\n")
     stdout.flush()
     return 0
-
-
-USAGE = "usage: smtpbot parse [--format jsonl|text] FILE [FILE ...]   (- reads stdin)"
 
 
 def parse_args(argv: list[str]) -> tuple[str, list[str]] | str:
@@ -98,19 +103,19 @@ def parse_args(argv: list[str]) -> tuple[str, list[str]] | str:
         elif options and (arg == "--format" or arg.startswith("--format=")):
             value = arg.partition("=")[2] if "=" in arg else next(args, "")
             if value not in ("jsonl", "text"):
-                return f"unknown format {value!r} (use jsonl or text)"
+                return _t("parse.unknown_format", value=value)
             fmt = value
         elif options and arg.startswith("-") and arg != "-":
-            return f"unknown option {arg}"
+            return _t("parse.unknown_option", option=arg)
         else:
             files.append(arg)
-    return (fmt, files) if files else "no FILE given"
+    return (fmt, files) if files else _t("parse.no_file")
 
 
 def main(argv: list[str] | None = None) -> int:
     parsed = parse_args(sys.argv[1:] if argv is None else argv)
     if isinstance(parsed, str):
-        print(USAGE, file=sys.stderr if parsed else sys.stdout)
+        print(_t("parse.usage"), file=sys.stderr if parsed else sys.stdout)
         if parsed:
             print(parsed, file=sys.stderr)
             return USAGE_ERROR

@@ -15,6 +15,7 @@ from typing import TextIO
 
 from bot.answer import answer
 from bot.codes import parse_code
+from bot.i18n import t
 from bot.render.text import render_text
 
 # A paste arrives as a burst; a pause this long after a newline ends the input.
@@ -65,14 +66,13 @@ def serve(stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     interactive = source.isatty()
     if interactive:
-        out.write("smtpbot console — type a code (554, 5.7.26, 211 vs 554) or paste a bounce.\n")
-        out.write("Ctrl-D to quit.\n\nsmtpbot> ")
+        out.write(f"{t('console.banner')}\n{t('console.quit')}\n\n{t('console.prompt')}")
         out.flush()
     try:
         for text in read_inputs(source.fileno()):
             out.write(render_text(answer(text)) + "\n\n")
             if interactive:
-                out.write("smtpbot> ")
+                out.write(t("console.prompt"))
             out.flush()
     except KeyboardInterrupt:
         pass
