@@ -257,7 +257,7 @@ def _explanation_fallback(e: Explanation) -> str:
 def comparison_blocks(c: Comparison, locale: str) -> list[Block]:
     items, _ = L.clamp_items(c.items, MAX_COMPARE_ITEMS)
     codes = [i.code for i in items]
-    blocks: list[Block] = [header(" vs ".join(codes))]
+    blocks: list[Block] = [header(t("compare.joiner", locale).join(codes))]
     if c.notice:
         blocks.append(section(t("slack.explain.notice", locale, notice=esc(c.notice))))
     for row in c.rows[:35]:
@@ -427,7 +427,7 @@ def _body(answer: Answer, locale: str) -> tuple[str, list[Block]]:
         case Explanation():
             return _explanation_fallback(answer), explanation_blocks(answer, locale)
         case Comparison():
-            codes = " vs ".join(i.code for i in answer.items)
+            codes = t("compare.joiner", locale).join(i.code for i in answer.items)
             text = t(
                 "slack.compare.fallback", locale, codes=codes, difference=answer.key_difference
             )

@@ -68,7 +68,7 @@ def render_explanation(e: Explanation, locale: str = "en") -> str:
 
 
 def render_comparison(c: Comparison, locale: str = "en") -> str:
-    lines = [" vs ".join(i.code for i in c.items)]
+    lines = [t("compare.joiner", locale).join(i.code for i in c.items)]
     if c.notice:
         lines += textwrap.wrap("! " + c.notice, WIDTH)
     for row in c.rows:
