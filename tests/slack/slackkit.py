@@ -293,6 +293,21 @@ def send(fake: FakeSlack, env: dict[str, Any]) -> dict[str, Any]:
     return result["ack"]
 
 
+def ephemeral_slash(bot: Bot, fake: FakeSlack, text: str) -> tuple[dict[str, Any], str]:
+    """(the reply to `/smtp text`, its response_url): acked 200 within 3 s, ephemeral, in the
+    ack body or else posted to the response_url."""
+    status, ack, response_url, elapsed = bot.slash(text)
+    assert status == 200 and elapsed < 3
+    if ack and (ack.get("text") or ack.get("blocks")):
+        assert ack.get("response_type", "ephemeral") == "ephemeral"
+        return ack, response_url
+    posts = wait_for(lambda: fake.responses(response_url), timeout=10)
+    assert posts, f"no reply to /smtp {text[:40]!r}"
+    reply = posts[0]["body"]
+    assert reply.get("response_type", "ephemeral") == "ephemeral"
+    return reply, response_url
+
+
 def slash_form(text: str, channel: str, response_url: str) -> dict[str, str]:
     return {
         "token": "verification-token-unused",

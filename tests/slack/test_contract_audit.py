@@ -41,6 +41,7 @@ from slackkit import (
     all_text,
     blocks_of,
     envelope,
+    ephemeral_slash,
     event_callback,
     free_port,
     mention_event,
@@ -199,17 +200,8 @@ def post_text(call: dict[str, Any]) -> str:
 
 
 def slash_reply(bot: Bot, fake: FakeSlack, text: str) -> tuple[dict[str, Any], str]:
-    """(the ephemeral reply, its response_url); asserts the §6.1 delivery rules."""
-    status, ack, response_url, elapsed = bot.slash(text)
-    assert status == 200 and elapsed < 3
-    if ack and (ack.get("text") or ack.get("blocks")):
-        assert ack.get("response_type", "ephemeral") == "ephemeral"
-        reply = ack
-    else:
-        posts = wait_for(lambda: fake.responses(response_url), timeout=10)
-        assert posts, f"no reply to /smtp {text[:40]!r}"
-        reply = posts[0]["body"]
-        assert reply.get("response_type", "ephemeral") == "ephemeral"
+    """(the ephemeral reply, its response_url); asserts the §6.1 delivery rules and §5."""
+    reply, response_url = ephemeral_slash(bot, fake, text)
     assert_payload(reply)
     return reply, response_url
 

@@ -23,6 +23,7 @@ from slackkit import (
     FakeSlack,
     all_text,
     blocks_of,
+    ephemeral_slash,
     mention_event,
     message_event,
     new_channel,
@@ -43,17 +44,7 @@ USER_UNKNOWN = re.compile(r"(does not exist|doesn't exist|unknown|no such|not ex
 
 def slash_reply(bot: Bot, fake: FakeSlack, text: str) -> dict[str, Any]:
     """The ephemeral reply to `/smtp text`: the ack body, else the response_url post."""
-    status, ack, response_url, elapsed = bot.slash(text)
-    assert status == 200
-    assert elapsed < 3
-    if ack and (ack.get("text") or ack.get("blocks")):
-        assert ack.get("response_type", "ephemeral") == "ephemeral"
-        return ack
-    posts = wait_for(lambda: fake.responses(response_url))
-    assert posts, f"no reply to /smtp {text[:40]!r}"
-    body = posts[0]["body"]
-    assert body.get("response_type", "ephemeral") == "ephemeral"
-    return body
+    return ephemeral_slash(bot, fake, text)[0]
 
 
 def assert_valid(payload: dict[str, Any], surface: str = "message") -> None:
